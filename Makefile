@@ -1,0 +1,91 @@
+# Referral Tracker. `make run` starts the site; `make test` runs the suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+BENCH ?=
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/referral_tracker
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+.PHONY: help venv deps dev-deps system-deps node-deps run demo test lint format bench check-postgres clean
+
+help:
+	@echo "make run     start the site and a worker on http://127.0.0.1:$(PORT) (SQLite + filesystem broker in var/)"
+	@echo "make test    install what the tests need and run them on PostgreSQL"
+	@echo "make lint    ruff check, ruff format --check, makemigrations --check"
+	@echo "make bench   run the benchmarks (BENCH=name runs one)"
+
+$(VENV)/bin/activate:
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Each stamp is rebuilt when its requirements file changes.
+$(VENV)/.deps: requirements.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $(VENV)/.deps $@
+
+deps: $(VENV)/.deps
+dev-deps: $(VENV)/.dev-deps
+
+# Debian's chromium, the PDF tools and libmagic, installed with apt-get where we are root.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
+	ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || missing="$$missing libmagic1"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing system packages:$$missing. Install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+node-deps: node_modules/.installed
+
+run: deps
+	@mkdir -p var
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(PY) manage.py demo_data
+	@echo "Starting the site on http://127.0.0.1:$(PORT)  (Ctrl-C stops the web server and the worker)"
+	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -f Procfile start -p $(PORT)
+
+check-postgres: dev-deps
+	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) scripts/check_postgres.py
+
+test: dev-deps system-deps node-deps check-postgres
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	CELERY_BROKER_URL="$${TEST_BROKER_URL:-$(TEST_BROKER_URL)}" \
+	DEBUG=0 SECRET_KEY=test-only-secret-key-not-for-production \
+	sh -c '$(PY) manage.py collectstatic --no-input -v0 && $(VENV)/bin/pytest $(PYTEST_ARGS)'
+
+lint: dev-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+format: dev-deps
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: dev-deps check-postgres
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	DEBUG=0 SECRET_KEY=bench-only-secret-key-not-for-production \
+	$(PY) bench/run.py $(BENCH)
+
+clean:
+	rm -rf $(VENV) node_modules

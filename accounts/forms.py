@@ -1,0 +1,74 @@
+import zoneinfo
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import PasswordResetForm
+
+from .services import email_queue
+
+TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
+
+
+class SignUpForm(forms.Form):
+    full_name = forms.CharField(label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters. Not a common password.",
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("There is already an account with this email address. Try logging in.")
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords are not the same.")
+        elif p1:
+            candidate = get_user_model()(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+
+    class Meta:
+        model = get_user_model()
+        fields = ["full_name", "initials", "time_zone"]
+
+    def clean_initials(self) -> str:
+        initials = self.cleaned_data["initials"].strip().upper()
+        if not initials.isalpha():
+            raise forms.ValidationError("Use letters only, for example AJ.")
+        return initials
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the email is sent by the worker."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+        subject = "".join(self._render(subject_template_name, context).splitlines())
+        body = self._render(email_template_name, context)
+        html = self._render(html_email_template_name, context) if html_email_template_name else None
+        email_queue(to=[to_email], subject=subject, body=body, html=html)
+
+    @staticmethod
+    def _render(name: str, context: dict) -> str:
+        from django.template import loader
+
+        return loader.render_to_string(name, context)

@@ -1,0 +1,73 @@
+import zoneinfo
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Choose a time zone from the list.")
+
+
+def initials_from_name(name: str) -> str:
+    """'Alice Jane Smith' -> 'AJS'; used as the default exhibit prefix."""
+    letters = [part[0] for part in name.replace("-", " ").split() if part[:1].isalpha()]
+    return "".join(letters).upper()[:4] or "EX"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        email = self.normalize_email(email).lower()
+        fields.setdefault("initials", initials_from_name(fields.get("full_name", "")))
+        user = self.model(email=email, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def get_by_natural_key(self, username: str):
+        # Email addresses are stored lower-case; sign-in ignores case.
+        return self.get(email__iexact=username)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with an account. They sign in with their email address."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField("your name", max_length=150)
+    initials = models.CharField(
+        max_length=4,
+        help_text="Used to mark your exhibits, for example AJ/1.",
+    )
+    time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email

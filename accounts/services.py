@@ -1,0 +1,43 @@
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.template import loader
+
+from .models import initials_from_name
+from .tasks import send_email
+
+
+def email_queue(*, to: list[str], subject: str, body: str, html: str | None = None) -> None:
+    """Hand an email to the worker once the current transaction has committed."""
+    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=body, html=html))
+
+
+def email_render_and_queue(*, to: list[str], template: str, context: dict) -> None:
+    """Render templates/<template>_subject.txt, _body.txt and (if present) _body.html."""
+    subject = "".join(loader.render_to_string(f"{template}_subject.txt", context).splitlines())
+    body = loader.render_to_string(f"{template}_body.txt", context)
+    try:
+        html = loader.render_to_string(f"{template}_body.html", context)
+    except loader.TemplateDoesNotExist:
+        html = None
+    email_queue(to=to, subject=subject, body=body, html=html)
+
+
+@transaction.atomic
+def user_sign_up(*, email: str, full_name: str, password: str, initials: str = "", time_zone: str = "Europe/London"):
+    user = get_user_model().objects.create_user(
+        email=email,
+        password=password,
+        full_name=full_name.strip(),
+        initials=(initials or initials_from_name(full_name)).upper(),
+        time_zone=time_zone,
+    )
+    return user
+
+
+@transaction.atomic
+def user_profile_update(*, user, full_name: str, initials: str, time_zone: str):
+    user.full_name = full_name.strip()
+    user.initials = initials.upper()
+    user.time_zone = time_zone
+    user.save(update_fields=["full_name", "initials", "time_zone"])
+    return user
