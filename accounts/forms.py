@@ -10,7 +10,9 @@ TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.availa
 
 
 class SignUpForm(forms.Form):
-    full_name = forms.CharField(label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password1 = forms.CharField(
         label="Password",
@@ -61,7 +63,9 @@ class ProfileForm(forms.ModelForm):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the email is sent by the worker."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
         subject = "".join(self._render(subject_template_name, context).splitlines())
         body = self._render(email_template_name, context)
         html = self._render(html_email_template_name, context) if html_email_template_name else None

@@ -5,5 +5,6 @@ from . import health, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("cases/", include("incidents.urls")),
     path("healthz", health.healthz, name="healthz"),
 ]

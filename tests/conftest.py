@@ -1,6 +1,12 @@
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_case
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Hashing strength is Django's concern; the suite only needs passwords to check.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -11,6 +17,36 @@ def password() -> str:
 @pytest.fixture
 def user(db, password):
     return UserFactory(password=password)
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(full_name="Alex Jones", initials="AJ")
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(full_name="Sam Jones")
+
+
+@pytest.fixture
+def advocate(db):
+    return UserFactory(full_name="Priya Advocate")
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(full_name="Vic Viewer")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(full_name="Olly Outsider")
+
+
+@pytest.fixture
+def case(owner, editor, advocate, viewer):
+    return make_case(owner, editor=editor, advocate=advocate, viewer=viewer)
 
 
 @pytest.fixture

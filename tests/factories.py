@@ -15,6 +15,31 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def make_case(owner, title: str = "Reports about our family", **members):
+    """A case owned by `owner`, with other members given by role: make_case(o, editor=u1, viewer=u2)."""
+    from incidents import services
+
+    case = services.case_create(user=owner, title=title)
+    for role, member in members.items():
+        services.membership_add(case=case, user=member, role=role, added_by=owner)
+    return case
+
+
+def log_incident(case, user, **fields):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from incidents import services
+
+    defaults = {
+        "kind": "online_post",
+        "occurred_at": timezone.now() - dt.timedelta(days=1),
+        "narrative": "A post claimed we were under investigation.",
+    }
+    return services.incident_log(user=user, case=case, **{**defaults, **fields})

@@ -85,7 +85,11 @@ def test_password_change(client, user, password):
     client.force_login(user)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": password, "new_password1": "another-long-passphrase", "new_password2": "another-long-passphrase"},
+        {
+            "old_password": password,
+            "new_password1": "another-long-passphrase",
+            "new_password2": "another-long-passphrase",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()

@@ -1,0 +1,287 @@
+"""The case file: cases, their members, people and bodies involved, incidents and reference numbers."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import validate_time_zone
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    title = models.CharField(max_length=120)
+    exhibit_prefix = models.CharField(max_length=6, help_text="Marks exhibits, for example AJ/1.")
+    time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Child(models.Model):
+    """A child in the family. The dossier can print initials in place of the name."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="children")
+    name = models.CharField(max_length=120)
+    initials = models.CharField(max_length=6)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "children"
+
+    def __str__(self) -> str:
+        return self.initials
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    EDITOR = "editor", "Editor"
+    ADVOCATE = "advocate", "Advocate"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "case"], condition=Q(revoked_at__isnull=True), name="membership_one_active_per_case"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "case"], name="membership_user_case")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in case {self.case_id}"
+
+
+class Party(models.Model):
+    """A person or body in the case."""
+
+    class Kind(models.TextChoices):
+        SUSPECT = "suspect", "Suspected perpetrator"
+        SOCIAL_SERVICES = "social_services", "Social services department"
+        POLICE = "police", "Police force"
+        NSPCC = "nspcc", "NSPCC"
+        EMPLOYER = "employer", "Employer or brand"
+        SCHOOL = "school", "School or nursery"
+        GP = "gp", "GP or health service"
+        PLATFORM = "platform", "Website or platform"
+        WITNESS = "witness", "Witness"
+        OTHER = "other", "Other"
+
+    AGENCY_KINDS = (Kind.SOCIAL_SERVICES, Kind.POLICE, Kind.NSPCC)
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    handles = models.TextField(blank=True, max_length=2000, help_text="Online usernames, one per line.")
+    aliases = models.TextField(blank=True, max_length=2000, help_text="Other names, one per line.")
+    contact = models.TextField(blank=True, max_length=2000)
+    notes = models.TextField(blank=True, max_length=10000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+        indexes = [models.Index(fields=["case", "kind"], name="party_case_kind")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def handle_list(self) -> list[str]:
+        return [h.strip() for h in self.handles.splitlines() if h.strip()]
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.splitlines() if a.strip()]
+
+
+class Tag(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["case", "name"], name="tag_unique_per_case")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Incident(models.Model):
+    class Kind(models.TextChoices):
+        REFERRAL_SOCIAL_SERVICES = "referral_social_services", "False referral to social services"
+        REFERRAL_NSPCC = "referral_nspcc", "Referral via the NSPCC"
+        POLICE_CONTACT = "police_contact", "Police contact"
+        AGENCY_LETTER = "agency_letter", "Letter from an agency"
+        AGENCY_VISIT = "agency_visit", "Visit from an agency"
+        AGENCY_CALL = "agency_call", "Call from an agency"
+        ONLINE_POST = "online_post", "Online post"
+        DIRECT_MESSAGE = "direct_message", "Direct message"
+        THIRD_PARTY = "third_party", "Employer, brand or other third party contacted"
+        DOXING = "doxing", "Personal details published (doxing)"
+        OTHER = "other", "Something else"
+
+    class Precision(models.TextChoices):
+        EXACT = "exact", "Exact date and time"
+        DAY = "day", "The day only"
+        MONTH = "month", "The month only"
+        APPROXIMATE = "approximate", "Roughly (approximate)"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="incidents")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    occurred_at = models.DateTimeField()
+    occurred_precision = models.CharField(max_length=12, choices=Precision.choices, default=Precision.EXACT)
+    title = models.CharField(max_length=200, blank=True)
+    narrative = models.TextField(max_length=20000)
+    impact = models.TextField(blank=True, max_length=10000)
+    platform = models.CharField(max_length=100, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    outcome = models.TextField(blank=True, max_length=5000)
+    parties = models.ManyToManyField(Party, through="IncidentParty", related_name="incidents")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="incidents")
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    revision_count = models.PositiveIntegerField(default=1)
+    # Everything searchable, joined by the services; PostgreSQL indexes it with GIN.
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["case", "occurred_at", "id"], name="incident_case_occurred")]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.get_kind_display()
+
+
+class IncidentParty(models.Model):
+    class Role(models.TextChoices):
+        SUSPECTED = "suspected", "Suspected of doing it"
+        REPORTED_TO = "reported_to", "Received the report"
+        CONTACTED = "contacted", "Was contacted"
+        WITNESS = "witness", "Witness"
+        INVOLVED = "involved", "Involved"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="party_links")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="incident_links")
+    role = models.CharField(max_length=12, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "party"], name="incident_party_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.party} ({self.role})"
+
+    @classmethod
+    def default_role(cls, party: Party) -> str:
+        return {
+            Party.Kind.SUSPECT: cls.Role.SUSPECTED,
+            Party.Kind.SOCIAL_SERVICES: cls.Role.REPORTED_TO,
+            Party.Kind.POLICE: cls.Role.REPORTED_TO,
+            Party.Kind.NSPCC: cls.Role.REPORTED_TO,
+            Party.Kind.EMPLOYER: cls.Role.CONTACTED,
+            Party.Kind.SCHOOL: cls.Role.CONTACTED,
+            Party.Kind.GP: cls.Role.CONTACTED,
+            Party.Kind.WITNESS: cls.Role.WITNESS,
+        }.get(party.kind, cls.Role.INVOLVED)
+
+
+class IncidentRevision(models.Model):
+    """A snapshot of an incident as it stood after each save. Never edited."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    data = models.JSONField()
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    edited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["incident", "number"]
+        constraints = [models.UniqueConstraint(fields=["incident", "number"], name="revision_unique_number")]
+
+    def __str__(self) -> str:
+        return f"revision {self.number} of incident {self.incident_id}"
+
+
+class AgencyReference(models.Model):
+    class Kind(models.TextChoices):
+        SOCIAL_SERVICES = "social_services", "Social services case number"
+        POLICE = "police", "Police crime reference"
+        NSPCC = "nspcc", "NSPCC reference"
+        PLATFORM = "platform", "Platform report number"
+        OTHER = "other", "Other reference"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        NO_FURTHER_ACTION = "nfa", "Closed: no further action"
+        CLOSED = "closed", "Closed"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="references")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    number = models.CharField("reference number", max_length=100)
+    agency = models.ForeignKey(Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="references")
+    officer = models.CharField("officer or social worker", max_length=200, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    outcome = models.TextField(blank=True, max_length=5000)
+    incidents = models.ManyToManyField(Incident, blank=True, related_name="references")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+EARLIEST_YEAR = 1900
+
+
+def occurred_at_problem(value) -> str | None:
+    """Why a 'when did it happen' value cannot be right, or None."""
+    if value is None:
+        return "Enter when it happened."
+    if timezone.is_naive(value):
+        return "The date needs a time zone."
+    if value > timezone.now() + timezone.timedelta(minutes=5):
+        return "This date is in the future. Enter when it happened."
+    if value.year < EARLIEST_YEAR:
+        return f"Enter a date after {EARLIEST_YEAR}."
+    return None

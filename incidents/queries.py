@@ -1,0 +1,190 @@
+"""The reads that pages and the dossier need, with their joins built in.
+
+Every function takes a case (already passed through access.require) or a user,
+so nothing here can reach another case's rows. Query counts are pinned in tests.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import BooleanField, Count, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncMonth
+
+from audit.models import AuditEvent
+
+from . import access
+from .models import AgencyReference, Case, Incident, IncidentParty, Membership, Party
+
+# Must match the GIN index in migrations/0002_incident_search_gin.py.
+SEARCH_MATCH = "to_tsvector('english'::regconfig, search_text) @@ websearch_to_tsquery('english'::regconfig, %s)"
+
+
+def dashboard_cases(user) -> QuerySet[Case]:
+    """The user's cases with their role, incident count and latest incident: one query."""
+    latest = Incident.objects.filter(case=OuterRef("pk")).order_by("-occurred_at", "-id")
+    role = Membership.objects.filter(case=OuterRef("pk"), user=user, revoked_at__isnull=True).values("role")[:1]
+    return (
+        access.cases_for(user)
+        .annotate(
+            incident_count=Count("incidents", distinct=True),
+            latest_incident_at=Max("incidents__occurred_at"),
+            latest_incident_title=Subquery(latest.values("title")[:1]),
+            latest_incident_kind=Subquery(latest.values("kind")[:1]),
+            my_role=Subquery(role),
+        )
+        .order_by("status", "-latest_incident_at", "-created_at")
+    )
+
+
+def incidents_with_details(case: Case) -> QuerySet[Incident]:
+    """Incidents of a case with parties, tags and references prefetched (a fixed number of queries)."""
+    return (
+        Incident.objects.filter(case=case)
+        .select_related("case", "logged_by")
+        .prefetch_related(
+            Prefetch("party_links", queryset=IncidentParty.objects.select_related("party").order_by("party__name")),
+            "tags",
+            Prefetch("references", queryset=AgencyReference.objects.select_related("agency")),
+        )
+        .order_by("occurred_at", "id")
+    )
+
+
+@dataclass
+class TimelineFilters:
+    kind: str = ""
+    party: int | None = None
+    tag: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any([self.kind, self.party, self.tag, self.date_from, self.date_to, self.q])
+
+
+def timeline(case: Case, filters: TimelineFilters) -> QuerySet[Incident]:
+    incidents = incidents_with_details(case)
+    if filters.kind:
+        incidents = incidents.filter(kind=filters.kind)
+    if filters.party:
+        incidents = incidents.filter(party_links__party_id=filters.party)
+    if filters.tag:
+        incidents = incidents.filter(tags__name=filters.tag)
+    zone = case.zone
+    if filters.date_from:
+        start = dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=zone)
+        incidents = incidents.filter(occurred_at__gte=start)
+    if filters.date_to:
+        end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        incidents = incidents.filter(occurred_at__lt=end)
+    if filters.q:
+        incidents = search(incidents, filters.q)
+    return incidents
+
+
+def search(incidents: QuerySet[Incident], text: str) -> QuerySet[Incident]:
+    """Full-text search on PostgreSQL (GIN-indexed); a plain case-insensitive match elsewhere."""
+    if connection.vendor == "postgresql":
+        # The text travels as a query parameter, never inside the SQL string.
+        return incidents.filter(RawSQL(SEARCH_MATCH, (text,), output_field=BooleanField()))  # noqa: S611
+    return incidents.filter(search_text__icontains=text)
+
+
+def case_parties(case: Case) -> QuerySet[Party]:
+    return Party.objects.filter(case=case).annotate(incident_count=Count("incident_links")).order_by("kind", "name")
+
+
+def party_incidents(case: Case, party: Party) -> QuerySet[Incident]:
+    return incidents_with_details(case).filter(party_links__party=party)
+
+
+def case_references(case: Case) -> QuerySet[AgencyReference]:
+    return (
+        AgencyReference.objects.filter(case=case)
+        .select_related("agency")
+        .prefetch_related(Prefetch("incidents", queryset=Incident.objects.only("id", "title", "kind", "occurred_at")))
+        .order_by("status", "kind", "number")
+    )
+
+
+@dataclass
+class MonthBar:
+    month: dt.date
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class Summary:
+    total: int
+    counts_by_kind: list[tuple[str, str, int]]
+    first_at: dt.datetime | None
+    latest_at: dt.datetime | None
+    suspects: list[Party]
+    open_references: list[AgencyReference]
+    months: list[MonthBar]
+    kinds_in_chart: list[tuple[str, str]]
+
+
+def _month_range(first: dt.date, last: dt.date) -> list[dt.date]:
+    months, current = [], first.replace(day=1)
+    while current <= last:
+        months.append(current)
+        current = (current + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def case_summary(case: Case) -> Summary:
+    """Everything the summary page and the dossier's summary show: a fixed number of queries."""
+    incidents = Incident.objects.filter(case=case)
+    span = incidents.aggregate(first=Min("occurred_at"), latest=Max("occurred_at"), total=Count("id"))
+    by_kind = Counter(dict(incidents.order_by().values_list("kind").annotate(n=Count("id"))))
+    labels = dict(Incident.Kind.choices)
+    counts_by_kind = [(kind, labels[kind], by_kind[kind]) for kind in labels if by_kind.get(kind)]
+    per_month = (
+        incidents.annotate(month=TruncMonth("occurred_at", tzinfo=case.zone))
+        .order_by()
+        .values_list("month", "kind")
+        .annotate(n=Count("id"))
+    )
+    bars: dict[dt.date, MonthBar] = defaultdict(lambda: MonthBar(month=dt.date.min))
+    for month, kind, n in per_month:
+        key = month.date() if isinstance(month, dt.datetime) else month
+        bars[key].month = key
+        bars[key].counts[kind] = n
+    months = []
+    if bars:
+        for month in _month_range(min(bars), max(bars)):
+            months.append(bars.get(month) or MonthBar(month=month))
+    suspects = list(case_parties(case).filter(kind=Party.Kind.SUSPECT).order_by("-incident_count", "name"))
+    open_references = list(
+        AgencyReference.objects.filter(case=case, status=AgencyReference.Status.OPEN)
+        .select_related("agency")
+        .order_by("kind", "number")
+    )
+    return Summary(
+        total=span["total"],
+        counts_by_kind=counts_by_kind,
+        first_at=span["first"],
+        latest_at=span["latest"],
+        suspects=suspects,
+        open_references=open_references,
+        months=months,
+        kinds_in_chart=[(kind, label) for kind, label, _ in counts_by_kind],
+    )
+
+
+def activity(case: Case) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(case_id=case.pk).order_by("-sequence")
+
+
+def members(case: Case) -> QuerySet[Membership]:
+    return Membership.objects.filter(case=case, revoked_at__isnull=True).select_related("user").order_by("created_at")

@@ -1,0 +1,392 @@
+"""Every write to the case file. Each function runs in one transaction and appends its audit event."""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import initials_from_name
+from audit import services as audit
+
+from .models import (
+    AgencyReference,
+    Case,
+    Child,
+    Incident,
+    IncidentParty,
+    IncidentRevision,
+    Membership,
+    Party,
+    Role,
+    Tag,
+    occurred_at_problem,
+)
+
+
+def _same_case(case: Case, objects: Iterable, what: str) -> None:
+    for obj in objects:
+        if obj.case_id != case.pk:
+            raise ValidationError(f"That {what} belongs to another case.")
+
+
+# Cases -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_create(*, user, title: str, exhibit_prefix: str = "", time_zone: str = "Europe/London") -> Case:
+    case = Case.objects.create(
+        title=title.strip(),
+        exhibit_prefix=(exhibit_prefix or user.initials or initials_from_name(user.full_name)).upper(),
+        time_zone=time_zone,
+        created_by=user,
+    )
+    Membership.objects.create(user=user, case=case, role=Role.OWNER)
+    audit.event_record(actor=user, case_id=case.pk, action="case.create", target=case, details={"title": case.title})
+    return case
+
+
+@transaction.atomic
+def case_update(*, user, case: Case, title: str, exhibit_prefix: str, time_zone: str) -> Case:
+    before = {"title": case.title, "exhibit_prefix": case.exhibit_prefix, "time_zone": case.time_zone}
+    case.title, case.exhibit_prefix, case.time_zone = title.strip(), exhibit_prefix.upper(), time_zone
+    case.save(update_fields=["title", "exhibit_prefix", "time_zone"])
+    after = {"title": case.title, "exhibit_prefix": case.exhibit_prefix, "time_zone": case.time_zone}
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    audit.event_record(actor=user, case_id=case.pk, action="case.update", target=case, details={"changed": changed})
+    return case
+
+
+@transaction.atomic
+def case_set_status(*, user, case: Case, status: str) -> Case:
+    case.status = status
+    case.closed_at = timezone.now() if status == Case.Status.CLOSED else None
+    case.save(update_fields=["status", "closed_at"])
+    action = "case.close" if status == Case.Status.CLOSED else "case.reopen"
+    audit.event_record(actor=user, case_id=case.pk, action=action, target=case)
+    return case
+
+
+@transaction.atomic
+def child_add(*, user, case: Case, name: str, initials: str = "") -> Child:
+    child = Child.objects.create(case=case, name=name.strip(), initials=(initials or initials_from_name(name)).upper())
+    # The name itself stays out of the audit details: the log must be safe to show to any member.
+    audit.event_record(
+        actor=user, case_id=case.pk, action="child.add", target=child, details={"initials": child.initials}
+    )
+    return child
+
+
+@transaction.atomic
+def child_remove(*, user, child: Child) -> None:
+    audit.event_record(
+        actor=user, case_id=child.case_id, action="child.remove", target=child, details={"initials": child.initials}
+    )
+    child.delete()
+
+
+@transaction.atomic
+def membership_add(*, case: Case, user, role: str, added_by=None) -> Membership:
+    membership = Membership.objects.create(case=case, user=user, role=role, invited_by=added_by)
+    audit.event_record(
+        actor=added_by, case_id=case.pk, action="membership.add", target=membership, details={"role": role}
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership, revoked_by) -> Membership:
+    membership.revoked_at = timezone.now()
+    membership.save(update_fields=["revoked_at"])
+    audit.event_record(
+        actor=revoked_by,
+        case_id=membership.case_id,
+        action="membership.revoke",
+        target=membership,
+        details={"role": membership.role, "user_id": membership.user_id},
+    )
+    return membership
+
+
+# Parties -----------------------------------------------------------------------------------------
+
+PARTY_FIELDS = ("kind", "name", "handles", "aliases", "contact", "notes")
+
+
+@transaction.atomic
+def party_create(
+    *, user, case: Case, kind: str, name: str, handles: str = "", aliases: str = "", contact: str = "", notes: str = ""
+) -> Party:
+    party = Party.objects.create(
+        case=case,
+        kind=kind,
+        name=name.strip(),
+        handles=handles,
+        aliases=aliases,
+        contact=contact,
+        notes=notes,
+        created_by=user,
+    )
+    audit.event_record(actor=user, case_id=case.pk, action="party.create", target=party, details={"kind": kind})
+    return party
+
+
+@transaction.atomic
+def party_update(*, user, party: Party, **fields) -> Party:
+    changed = [name for name in PARTY_FIELDS if name in fields and getattr(party, name) != fields[name]]
+    for name in changed:
+        setattr(party, name, fields[name])
+    if changed:
+        party.save(update_fields=changed)
+        _reindex(Incident.objects.filter(party_links__party=party))
+    audit.event_record(
+        actor=user, case_id=party.case_id, action="party.update", target=party, details={"fields": changed}
+    )
+    return party
+
+
+# Agency references -------------------------------------------------------------------------------
+
+REFERENCE_FIELDS = ("kind", "number", "agency", "officer", "opened_on", "closed_on", "status", "outcome")
+
+
+@transaction.atomic
+def reference_create(
+    *,
+    user,
+    case: Case,
+    kind: str,
+    number: str,
+    agency: Party | None = None,
+    officer: str = "",
+    opened_on: dt.date | None = None,
+    closed_on: dt.date | None = None,
+    status: str = "open",
+    outcome: str = "",
+    incidents: Sequence[Incident] = (),
+) -> AgencyReference:
+    _same_case(case, [agency] if agency else [], "agency")
+    _same_case(case, incidents, "incident")
+    reference = AgencyReference.objects.create(
+        case=case,
+        kind=kind,
+        number=number.strip(),
+        agency=agency,
+        officer=officer,
+        opened_on=opened_on,
+        closed_on=closed_on,
+        status=status,
+        outcome=outcome,
+        created_by=user,
+    )
+    reference.incidents.set(incidents)
+    _reindex(Incident.objects.filter(pk__in=[i.pk for i in incidents]))
+    audit.event_record(
+        actor=user,
+        case_id=case.pk,
+        action="reference.create",
+        target=reference,
+        details={"kind": kind, "number": reference.number},
+    )
+    return reference
+
+
+@transaction.atomic
+def reference_update(
+    *, user, reference: AgencyReference, incidents: Sequence[Incident] | None = None, **fields
+) -> AgencyReference:
+    case = reference.case
+    if fields.get("agency"):
+        _same_case(case, [fields["agency"]], "agency")
+    changed = [name for name in REFERENCE_FIELDS if name in fields and getattr(reference, name) != fields[name]]
+    for name in changed:
+        setattr(reference, name, fields[name])
+    if changed:
+        reference.save(update_fields=changed)
+    affected = set(reference.incidents.values_list("pk", flat=True))
+    if incidents is not None:
+        _same_case(case, incidents, "incident")
+        reference.incidents.set(incidents)
+        affected |= {i.pk for i in incidents}
+    _reindex(Incident.objects.filter(pk__in=affected))
+    audit.event_record(
+        actor=user, case_id=case.pk, action="reference.update", target=reference, details={"fields": changed}
+    )
+    return reference
+
+
+# Incidents ---------------------------------------------------------------------------------------
+
+INCIDENT_FIELDS = (
+    "kind",
+    "occurred_at",
+    "occurred_precision",
+    "title",
+    "narrative",
+    "impact",
+    "platform",
+    "url",
+    "outcome",
+)
+
+
+def _check_incident_fields(fields: dict) -> None:
+    problem = occurred_at_problem(fields.get("occurred_at"))
+    if problem:
+        raise ValidationError({"occurred_at": problem})
+    if not (fields.get("narrative") or "").strip():
+        raise ValidationError({"narrative": "Say what happened."})
+
+
+def _tags_for(case: Case, names: Iterable[str]) -> list[Tag]:
+    tags = []
+    for name in dict.fromkeys(n.strip().lower()[:40] for n in names if n.strip()):
+        tag, _ = Tag.objects.get_or_create(case=case, name=name)
+        tags.append(tag)
+    return tags
+
+
+def _set_parties(incident: Incident, parties: Sequence[Party], roles: dict[int, str] | None) -> None:
+    roles = roles or {}
+    incident.party_links.exclude(party__in=parties).delete()
+    existing = {link.party_id: link for link in incident.party_links.all()}
+    for party in parties:
+        role = roles.get(party.pk) or IncidentParty.default_role(party)
+        link = existing.get(party.pk)
+        if link is None:
+            IncidentParty.objects.create(incident=incident, party=party, role=role)
+        elif link.role != role:
+            link.role = role
+            link.save(update_fields=["role"])
+
+
+def _reindex(incidents) -> None:
+    """Rebuild the text that full-text search looks in."""
+    incidents = incidents.prefetch_related("party_links__party", "tags", "references")
+    for incident in incidents:
+        parts = [incident.title, incident.narrative, incident.impact, incident.platform, incident.url, incident.outcome]
+        for link in incident.party_links.all():
+            parts += [link.party.name, link.party.handles, link.party.aliases]
+        parts += [tag.name for tag in incident.tags.all()]
+        parts += [ref.number for ref in incident.references.all()]
+        text = "\n".join(p for p in parts if p)
+        if text != incident.search_text:
+            Incident.objects.filter(pk=incident.pk).update(search_text=text)
+
+
+def _snapshot(incident: Incident) -> dict:
+    data = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
+    data["occurred_at"] = incident.occurred_at.astimezone(dt.UTC).isoformat()
+    data["parties"] = sorted(
+        ([link.party_id, link.party.name, link.role] for link in incident.party_links.select_related("party")),
+    )
+    data["tags"] = sorted(incident.tags.values_list("name", flat=True))
+    data["references"] = sorted(incident.references.values_list("number", flat=True))
+    return data
+
+
+@transaction.atomic
+def incident_log(
+    *,
+    user,
+    case: Case,
+    kind: str,
+    occurred_at: dt.datetime,
+    narrative: str,
+    occurred_precision: str = Incident.Precision.EXACT,
+    title: str = "",
+    impact: str = "",
+    platform: str = "",
+    url: str = "",
+    outcome: str = "",
+    parties: Sequence[Party] = (),
+    party_roles: dict[int, str] | None = None,
+    tags: Iterable[str] = (),
+    references: Sequence[AgencyReference] = (),
+    new_suspect: str = "",
+) -> Incident:
+    fields = {
+        "kind": kind,
+        "occurred_at": occurred_at,
+        "occurred_precision": occurred_precision,
+        "title": title,
+        "narrative": narrative,
+        "impact": impact,
+        "platform": platform,
+        "url": url,
+        "outcome": outcome,
+    }
+    _check_incident_fields(fields)
+    _same_case(case, parties, "person or organisation")
+    _same_case(case, references, "reference")
+    parties = list(parties)
+    if new_suspect.strip():
+        parties.append(party_create(user=user, case=case, kind=Party.Kind.SUSPECT, name=new_suspect))
+    now = timezone.now()
+    incident = Incident.objects.create(case=case, logged_by=user, logged_at=now, updated_at=now, **fields)
+    _set_parties(incident, parties, party_roles)
+    incident.tags.set(_tags_for(case, tags))
+    incident.references.set(references)
+    _reindex(Incident.objects.filter(pk=incident.pk))
+    IncidentRevision.objects.create(
+        incident=incident, number=1, data=_snapshot(incident), edited_by=user, edited_at=now
+    )
+    audit.event_record(actor=user, case_id=case.pk, action="incident.log", target=incident, details={"kind": kind})
+    return incident
+
+
+@transaction.atomic
+def incident_edit(
+    *,
+    user,
+    incident: Incident,
+    parties: Sequence[Party] | None = None,
+    party_roles: dict[int, str] | None = None,
+    tags: Iterable[str] | None = None,
+    references: Sequence[AgencyReference] | None = None,
+    new_suspect: str = "",
+    **fields,
+) -> Incident:
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    case = incident.case
+    merged = {name: fields.get(name, getattr(incident, name)) for name in INCIDENT_FIELDS}
+    _check_incident_fields(merged)
+    before = _snapshot(incident)
+    changed = [name for name in INCIDENT_FIELDS if merged[name] != getattr(incident, name)]
+    for name in changed:
+        setattr(incident, name, merged[name])
+    if parties is not None or new_suspect.strip():
+        parties = list(parties if parties is not None else incident.parties.all())
+        _same_case(case, parties, "person or organisation")
+        if new_suspect.strip():
+            parties.append(party_create(user=user, case=case, kind=Party.Kind.SUSPECT, name=new_suspect))
+        _set_parties(incident, parties, party_roles)
+    if tags is not None:
+        incident.tags.set(_tags_for(case, tags))
+    if references is not None:
+        _same_case(case, references, "reference")
+        incident.references.set(references)
+    after = _snapshot(incident)
+    if after == before:
+        return incident  # nothing changed: no new revision
+    incident.revision_count += 1
+    incident.updated_at = timezone.now()
+    incident.save(update_fields=[*changed, "revision_count", "updated_at"])
+    _reindex(Incident.objects.filter(pk=incident.pk))
+    IncidentRevision.objects.create(
+        incident=incident, number=incident.revision_count, data=after, edited_by=user, edited_at=incident.updated_at
+    )
+    audit.event_record(
+        actor=user,
+        case_id=case.pk,
+        action="incident.edit",
+        target=incident,
+        details={"revision": incident.revision_count, "changed": sorted(k for k in after if after[k] != before[k])},
+    )
+    return incident
+
+
+def page_view_record(*, user, case: Case, page: str, target=None) -> None:
+    """Reading a case's pages is itself recorded: who looked at what, and when."""
+    audit.event_record(actor=user, case_id=case.pk, action="view", target=target, details={"page": page})

@@ -1,0 +1,71 @@
+import datetime as dt
+import zoneinfo
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+def _zone(case) -> zoneinfo.ZoneInfo:
+    return case.zone if case is not None else timezone.get_current_timezone()
+
+
+@register.filter
+def in_case_zone(value: dt.datetime | None, case) -> str:
+    """'Sat 21 Nov 2026, 14:05 GMT': the case's local time with GMT/BST (or the zone's abbreviation)."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value, _zone(case))
+    return local.strftime("%a %-d %b %Y, %H:%M ") + local.tzname()
+
+
+@register.filter
+def when(incident) -> str:
+    """When an incident happened, said as precisely as it is known."""
+    local = timezone.localtime(incident.occurred_at, incident.case.zone)
+    precision = incident.occurred_precision
+    if precision == "month":
+        return local.strftime("%B %Y")
+    if precision == "day":
+        return local.strftime("%a %-d %b %Y")
+    if precision == "approximate":
+        return "About " + local.strftime("%-d %b %Y")
+    return local.strftime("%a %-d %b %Y, %H:%M ") + local.tzname()
+
+
+@register.filter
+def month_key(incident) -> str:
+    return timezone.localtime(incident.occurred_at, incident.case.zone).strftime("%B %Y")
+
+
+@register.filter
+def lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+ACTIONS = {
+    "case.create": "started the case",
+    "case.update": "changed the case settings",
+    "case.close": "closed the case",
+    "case.reopen": "reopened the case",
+    "child.add": "added a child",
+    "child.remove": "removed a child",
+    "membership.add": "added a member",
+    "membership.revoke": "removed a member",
+    "party.create": "added a person or organisation",
+    "party.update": "changed a person or organisation",
+    "reference.create": "added a reference number",
+    "reference.update": "changed a reference number",
+    "incident.log": "logged an incident",
+    "incident.edit": "changed an incident",
+    "view": "looked at",
+}
+
+
+@register.filter
+def describe_event(event) -> str:
+    text = ACTIONS.get(event.action, event.action)
+    if event.action == "view":
+        text = f"{text} the {event.details.get('page', 'case')} page"
+    return text

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("new/", views.case_new, name="case_new"),
+    path("<int:case_id>/", views.case_summary, name="case_summary"),
+    path("<int:case_id>/settings/", views.case_settings, name="case_settings"),
+    path("<int:case_id>/status/", views.case_status, name="case_status"),
+    path("<int:case_id>/children/add/", views.child_add, name="child_add"),
+    path("<int:case_id>/children/<int:child_id>/remove/", views.child_remove, name="child_remove"),
+    path("<int:case_id>/timeline/", views.timeline, name="timeline"),
+    path("<int:case_id>/incidents/new/", views.incident_new, name="incident_new"),
+    path("<int:case_id>/incidents/<int:incident_id>/", views.incident_detail, name="incident_detail"),
+    path("<int:case_id>/incidents/<int:incident_id>/edit/", views.incident_edit, name="incident_edit"),
+    path("<int:case_id>/people/", views.party_list, name="party_list"),
+    path("<int:case_id>/people/new/", views.party_new, name="party_new"),
+    path("<int:case_id>/people/<int:party_id>/", views.party_detail, name="party_detail"),
+    path("<int:case_id>/people/<int:party_id>/edit/", views.party_edit, name="party_edit"),
+    path("<int:case_id>/references/", views.reference_list, name="reference_list"),
+    path("<int:case_id>/references/new/", views.reference_new, name="reference_new"),
+    path("<int:case_id>/references/<int:reference_id>/edit/", views.reference_edit, name="reference_edit"),
+    path("<int:case_id>/activity/", views.activity, name="activity"),
+]

@@ -1,0 +1,135 @@
+"""Helpers for the browser tests: axe-core on every page, and a watch on what each page does.
+
+Every page a test loads must be checked with axe_check(page) before the next page loads.
+visit() and submit() do that for you; a PageWatch reports any page that was loaded but
+never checked, any request to another host, and any console error or failed resource.
+The `page` fixture in conftest.py fails the test on any of these.
+"""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Locator, Page
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+FAILING_IMPACTS = {"serious", "critical"}
+
+# A phone: the size of an iPhone 12-15, touch, and the page's meta viewport honoured.
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+
+# Which PageWatch belongs to which page, so that axe_check(page) can record what it checked.
+_watches = {}
+
+
+class PageWatch:
+    """Records what one page does: the documents it loads, its requests and its errors."""
+
+    def __init__(self, page: Page, origin: str):
+        self.page = page
+        self.origin = origin.rstrip("/")
+        self.loads = []  # URL of each document loaded in the main frame, in order
+        self.checked = set()  # indexes into self.loads that axe_check has checked
+        self.problems_seen = []
+        page.on("load", self._on_load)
+        page.on("request", self._on_request)
+        page.on("response", self._on_response)
+        page.on("requestfailed", self._on_request_failed)
+        page.on("console", self._on_console)
+        page.on("pageerror", self._on_page_error)
+        _watches[page] = self
+
+    def _on_load(self, page):
+        self.loads.append(page.url)
+
+    def _on_request(self, request):
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob", "about"):
+            return
+        if f"{parts.scheme}://{parts.netloc}" != self.origin:
+            self.problems_seen.append(f"request to another host: {request.method} {request.url}")
+
+    def _on_response(self, response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.problems_seen.append(f"resource failed with {response.status}: {response.url}")
+
+    def _on_request_failed(self, request):
+        self.problems_seen.append(f"request failed ({request.failure}): {request.url}")
+
+    def _on_console(self, message):
+        if message.type == "error":
+            self.problems_seen.append(f"console error: {message.text}")
+
+    def _on_page_error(self, error):
+        self.problems_seen.append(f"JavaScript error: {error}")
+
+    def problems(self) -> list[str]:
+        unchecked = [url for i, url in enumerate(self.loads) if i not in self.checked]
+        return self.problems_seen + [f"page loaded but never checked with axe: {url}" for url in unchecked]
+
+    def close(self):
+        _watches.pop(self.page, None)
+
+
+def format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"axe-core found {len(violations)} serious or critical violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {' '.join(node['target'])}: {node['failureSummary']}".replace("\n", " "))
+    return "\n".join(lines)
+
+
+def axe_check(page: Page) -> list[dict]:
+    """Run axe-core on the page as it is now; fail on any serious or critical violation.
+
+    axe is given to the page with page.evaluate, which the site's Content-Security-Policy
+    (script-src 'self', no inline scripts) does not block, so the page's CSP stays in force.
+    Returns every violation found (minor and moderate ones included) for tests that want more.
+    """
+    page.wait_for_load_state("load")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})""",
+        AXE_TAGS,
+    )
+    watch = _watches.get(page)
+    if watch is not None and watch.loads:
+        # Events arrive in order, so every load before axe ran has been recorded by now.
+        watch.checked.add(len(watch.loads) - 1)
+    failing = [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
+    if failing:
+        message = format_violations(results["url"], failing)
+        if watch is not None and watch.problems_seen:
+            # A missing stylesheet, for one, shows up as contrast and size violations: say so.
+            message += "\nThe browser also saw:\n" + "\n".join(f"- {p}" for p in watch.problems_seen)
+        raise AssertionError(message)
+    return results["violations"]
+
+
+def visit(page: Page, path: str):
+    """Go to a path of the live server and check the page with axe."""
+    response = page.goto(path)
+    assert response is not None, f"no response for {path}"
+    axe_check(page)
+    return response
+
+
+def submit(page: Page, button: Locator):
+    """Click a button that loads a new page (a form submission), wait for it, check it with axe."""
+    with page.expect_navigation():
+        button.click()
+    axe_check(page)

@@ -1,0 +1,214 @@
+"""docker-compose.yml and the Dockerfile describe a production deployment that can start.
+
+There is no Docker engine on the test machines, so these tests read the files
+and check that everything they name exists in this project.
+"""
+
+import importlib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from celery import Celery
+from celery.app.utils import find_app
+from django.core.management import get_commands
+from django.urls import resolve
+
+from tests.test_deploy import environment_variables_read_by_settings, production_example
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+COMPOSE_FILE = BASE_DIR / "docker-compose.yml"
+DOCKERFILE = BASE_DIR / "Dockerfile"
+APP_SERVICES = ["web", "worker", "beat"]
+# Only what `docker compose config` needs to fill in the required values.
+REQUIRED_VALUES = {
+    "SECRET_KEY": "compose-config-test-secret",
+    "POSTGRES_PASSWORD": "compose-config-test-password",
+    "ALLOWED_HOSTS": "tracker.example.org",
+    "EMAIL_URL": "smtp+tls://user:password@smtp.example.org:587",
+    "DEFAULT_FROM_EMAIL": "no-reply@tracker.example.org",
+}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+@pytest.fixture(scope="module")
+def services(compose) -> dict:
+    return compose["services"]
+
+
+def option(command: list[str], name: str) -> str:
+    """The value of `--name=value` in a command."""
+    values = [part.split("=", 1)[1] for part in command if part.startswith(f"--{name}=")]
+    assert len(values) == 1, f"--{name}= appears {len(values)} times in {command}"
+    return values[0]
+
+
+def test_compose_has_the_production_services(services):
+    assert {"postgres", "redis", "web", "worker", "beat", "migrate"} <= set(services)
+    assert services["postgres"]["image"] == "postgres:15"
+    assert services["redis"]["image"].startswith("redis:")
+
+
+def test_web_runs_gunicorn_on_the_projects_wsgi_application(services):
+    command = services["web"]["command"]
+    assert command[0] == "gunicorn"
+    module_name, _, attribute = command[1].partition(":")
+    application = getattr(importlib.import_module(module_name), attribute)
+    assert callable(application)
+    assert option(command, "bind") == "0.0.0.0:8000"
+    assert option(command, "workers") == "${WEB_CONCURRENCY:-3}"
+
+
+@pytest.mark.parametrize(("service", "subcommand"), [("worker", "worker"), ("beat", "beat")])
+def test_celery_services_name_the_projects_celery_app(services, service, subcommand):
+    command = services[service]["command"]
+    assert command[0] == "celery"
+    assert subcommand in command
+    app = find_app(option(command, "app"))
+    assert isinstance(app, Celery)
+    assert app.main == "referral_tracker"
+
+
+def test_migrations_run_before_the_site_starts(services):
+    command = services["migrate"]["command"]
+    assert command[:3] == ["python", "manage.py", "migrate"]
+    assert "migrate" in get_commands()
+    assert (BASE_DIR / "manage.py").is_file()
+    for name in APP_SERVICES:
+        depends_on = services[name]["depends_on"]
+        assert depends_on["migrate"] == {"condition": "service_completed_successfully"}, name
+        assert depends_on["postgres"] == {"condition": "service_healthy"}, name
+        assert depends_on["redis"] == {"condition": "service_healthy"}, name
+
+
+def test_every_long_running_service_has_a_healthcheck(services):
+    tests = {name: " ".join(services[name]["healthcheck"]["test"]) for name in [*APP_SERVICES, "postgres", "redis"]}
+    assert "pg_isready" in tests["postgres"]
+    assert "redis-cli ping" in tests["redis"]
+    assert "inspect ping" in tests["worker"]
+    assert "--app=referral_tracker" in tests["worker"]
+    url = re.search(r"http://127\.0\.0\.1:8000(/\S*?)'", tests["web"])
+    assert url, tests["web"]
+    assert resolve(url.group(1)).url_name == "healthz"
+
+
+def test_python_healthchecks_compile(services):
+    snippets = [
+        service["healthcheck"]["test"][3]
+        for service in services.values()
+        if service.get("healthcheck", {}).get("test", [])[:3] == ["CMD", "python", "-c"]
+    ]
+    assert len(snippets) >= 2  # web and beat
+    for snippet in snippets:
+        compile(snippet, "<healthcheck>", "exec")
+
+
+def test_data_lives_on_named_volumes(compose, services):
+    volumes = compose["volumes"]
+    assert {"postgres-data", "evidence", "dossiers"} <= set(volumes)
+    assert "postgres-data:/var/lib/postgresql/data" in services["postgres"]["volumes"]
+    for name in ["web", "worker"]:
+        environment = services[name]["environment"]
+        mounts = services[name]["volumes"]
+        assert f"evidence:{environment['EVIDENCE_ROOT']}" in mounts, name
+        assert f"dossiers:{environment['DOSSIER_ROOT']}" in mounts, name
+
+
+def test_settings_come_from_the_environment(services):
+    for name in [*APP_SERVICES, "migrate"]:
+        environment = services[name]["environment"]
+        assert environment["DEBUG"] == "0"
+        assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
+        assert environment["DATABASE_URL"].startswith("postgres://")
+        assert environment["DATABASE_URL"].endswith("@postgres:5432/tracker")
+        assert environment["CELERY_BROKER_URL"] == "redis://redis:6379/0"
+
+
+def test_compose_sets_only_variables_the_settings_read(services):
+    read = environment_variables_read_by_settings()
+    unknown = set(services["web"]["environment"]) - read
+    assert not unknown, f"docker-compose.yml sets variables that settings.py never reads: {sorted(unknown)}"
+
+
+def test_compose_sets_every_variable_of_the_readme_production_example(services):
+    missing = set(production_example()) - set(services["web"]["environment"])
+    assert not missing, f"docker-compose.yml does not set: {sorted(missing)}"
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    text = DOCKERFILE.read_text().replace("\\\n", " ")
+    instructions = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keyword, _, rest = line.partition(" ")
+            instructions.append((keyword.upper(), rest.strip()))
+    return instructions
+
+
+def test_dockerfile_builds_a_slim_image_that_runs_as_a_user():
+    instructions = dockerfile_instructions()
+    assert instructions[0] == ("FROM", "python:3.11-slim")
+    users = [value for keyword, value in instructions if keyword == "USER"]
+    assert users, "the Dockerfile never leaves root"
+    assert users[-1] not in {"root", "0"}
+    assert ("EXPOSE", "8000") in instructions
+    runs = " ".join(value for keyword, value in instructions if keyword == "RUN")
+    for needed in ["libmagic1", "libpq-dev", "gcc", "pip install -r requirements.txt", "collectstatic"]:
+        assert needed in runs, needed
+
+
+def test_dockerfile_bakes_no_secret_key_into_the_image():
+    for keyword, value in dockerfile_instructions():
+        if keyword in {"ENV", "ARG"}:
+            assert "SECRET_KEY" not in value
+
+
+def test_dockerignore_keeps_secrets_and_local_data_out():
+    ignored = (BASE_DIR / ".dockerignore").read_text().split()
+    assert {".env", ".venv", "var", ".git"} <= set(ignored)
+
+
+def compose_command() -> list[str] | None:
+    docker = shutil.which("docker")
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+        return [docker, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
+
+
+def compose_config(environment: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    command = compose_command()
+    if command is None:
+        pytest.skip("neither the docker compose plugin nor docker-compose is installed")
+    # An empty env file, so that a developer's own .env cannot change the outcome.
+    env_file = tmp_path / "empty.env"
+    env_file.write_text("")
+    return subprocess.run(
+        [*command, "--env-file", str(env_file), "-f", str(COMPOSE_FILE), "config"],
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path), **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_docker_compose_accepts_the_file(tmp_path):
+    result = compose_config(REQUIRED_VALUES, tmp_path)
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    database_url = config["services"]["web"]["environment"]["DATABASE_URL"]
+    assert database_url == "postgres://tracker:compose-config-test-password@postgres:5432/tracker"
+
+
+def test_docker_compose_refuses_to_start_without_a_secret_key(tmp_path):
+    result = compose_config({key: value for key, value in REQUIRED_VALUES.items() if key != "SECRET_KEY"}, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr

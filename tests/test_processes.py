@@ -1,0 +1,186 @@
+"""The embedded default, end to end: a real web server and a real worker.
+
+No DATABASE_URL and no CELERY_BROKER_URL: the site uses SQLite and Celery's
+filesystem broker in a temporary VAR_DIR, exactly as `make run` does. A
+password reset posted to the web server is sent by the worker, which proves
+that a task sent from the web process is executed by the worker process.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.processes
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+EMAIL = "reset-me@example.org"
+START_TIMEOUT = 60
+MAIL_TIMEOUT = 60
+STOP_TIMEOUT = 30
+
+
+@dataclass
+class Site:
+    url: str
+    var_dir: Path
+    mail_dir: Path
+    web: subprocess.Popen
+    worker: subprocess.Popen
+    logs: dict[str, Path]
+
+    def read_logs(self) -> str:
+        parts = []
+        for name, path in self.logs.items():
+            text = path.read_text(errors="replace") if path.exists() else "(no log)"
+            parts.append(f"----- {name} -----\n{text}")
+        return "\n".join(parts)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def embedded_env(var_dir: Path, mail_dir: Path) -> dict[str, str]:
+    """This process's environment without anything that points away from VAR_DIR."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {"DATABASE_URL", "CELERY_BROKER_URL", "EVIDENCE_ROOT", "DOSSIER_ROOT", "STATIC_ROOT", "SECRET_KEY"}
+    }
+    # django-environ needs four slashes for an absolute path: filemail:////tmp/x/mail.
+    env.update(
+        DJANGO_SETTINGS_MODULE="referral_tracker.settings",
+        VAR_DIR=str(var_dir),
+        DEBUG="1",
+        EMAIL_URL=f"filemail:///{mail_dir}",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, capture_output=True, timeout=120
+    )
+
+
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("wb") as out:
+        # A session of its own, so stopping it also stops the worker's pool children.
+        return subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=STOP_TIMEOUT)
+
+
+def wait_until_healthy(site: Site) -> dict:
+    deadline = time.monotonic() + START_TIMEOUT
+    last = "no answer"
+    while time.monotonic() < deadline:
+        for name, process in (("web", site.web), ("worker", site.worker)):
+            assert process.poll() is None, f"the {name} process exited early\n{site.read_logs()}"
+        try:
+            response = requests.get(f"{site.url}/healthz", timeout=5)
+            if response.status_code == 200:
+                return response.json()
+            last = f"{response.status_code} {response.text}"
+        except requests.ConnectionError as error:
+            last = str(error)
+        time.sleep(0.5)
+    pytest.fail(f"/healthz did not answer 200 within {START_TIMEOUT} s (last: {last})\n{site.read_logs()}")
+
+
+@pytest.fixture
+def site(tmp_path):
+    var_dir = tmp_path / "var"
+    mail_dir = tmp_path / "mail"
+    env = embedded_env(var_dir, mail_dir)
+    manage(env, "migrate", "--no-input")
+    manage(
+        env,
+        "shell",
+        "-c",
+        f"from django.contrib.auth import get_user_model; "
+        f"get_user_model().objects.create_user(email='{EMAIL}', password='a-long-password-1', full_name='Sam Reset')",
+    )
+
+    port = free_port()
+    logs = {"web": tmp_path / "web.log", "worker": tmp_path / "worker.log"}
+    web = start([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env, logs["web"])
+    # The worker as the Procfile starts it, with beat inside it.
+    worker_args = ["-A", "referral_tracker", "worker", "--loglevel", "INFO", "--concurrency", "1"]
+    worker_args += ["--beat", "--schedule", str(var_dir / "celerybeat-schedule")]
+    worker = start([sys.executable, "-m", "celery", *worker_args], env, logs["worker"])
+    site = Site(f"http://127.0.0.1:{port}", var_dir, mail_dir, web, worker, logs)
+    try:
+        yield site
+    finally:
+        stop(web)
+        stop(worker)
+        # Shown by pytest only when the test fails.
+        print(site.read_logs())
+
+
+def test_password_reset_email_is_sent_by_the_worker(site):
+    health = wait_until_healthy(site)
+    assert health == {"status": "ok", "database": True, "broker": True}
+    # The embedded default: SQLite and the filesystem broker, both in VAR_DIR.
+    assert (site.var_dir / "db.sqlite3").is_file()
+    assert (site.var_dir / "broker" / "queue").is_dir()
+
+    browser = requests.Session()
+    form_url = f"{site.url}/accounts/password/reset/"
+    form = browser.get(form_url, timeout=10)
+    assert form.status_code == 200
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+    assert token, form.text
+    assert "csrftoken" in browser.cookies
+    sent = browser.post(
+        form_url,
+        data={"csrfmiddlewaretoken": token.group(1), "email": EMAIL},
+        headers={"Referer": form_url},
+        timeout=10,
+    )
+    assert sent.status_code == 200
+    assert sent.url == f"{site.url}/accounts/password/reset/sent/"
+
+    deadline = time.monotonic() + MAIL_TIMEOUT
+    messages: list[Path] = []
+    while not messages and time.monotonic() < deadline:
+        messages = sorted(site.mail_dir.glob("*.log")) if site.mail_dir.is_dir() else []
+        time.sleep(0.2)
+    assert messages, f"no email was written within {MAIL_TIMEOUT} s\n{site.read_logs()}"
+    assert len(messages) == 1
+    email = messages[0].read_text()
+    assert f"To: {EMAIL}" in email
+    link = re.search(rf"{re.escape(site.url)}/accounts/password/reset/[\w-]+/[\w-]+/", email)
+    assert link, email
+    # Sent by the worker, not by the web process running the task itself.
+    assert re.search(r"Task accounts\.tasks\.send_email\[[\w-]+\] succeeded", site.logs["worker"].read_text())
+
+    # The link is genuine: the web server accepts its token and offers a new password.
+    confirm = browser.get(link.group(0), timeout=10)
+    assert confirm.status_code == 200
+    assert confirm.url.endswith("/set-password/"), confirm.url
