@@ -2,6 +2,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template import loader
 
+from audit import services as audit
+
 from .models import initials_from_name
 from .tasks import send_email
 
@@ -31,6 +33,7 @@ def user_sign_up(*, email: str, full_name: str, password: str, initials: str = "
         initials=(initials or initials_from_name(full_name)).upper(),
         time_zone=time_zone,
     )
+    audit.event_record(actor=user, action="account.sign_up", target=user)
     return user
 
 
@@ -40,4 +43,5 @@ def user_profile_update(*, user, full_name: str, initials: str, time_zone: str):
     user.initials = initials.upper()
     user.time_zone = time_zone
     user.save(update_fields=["full_name", "initials", "time_zone"])
+    audit.event_record(actor=user, action="account.profile_update", target=user)
     return user

@@ -82,7 +82,7 @@ def case_settings(request: HttpRequest, case_id: int) -> HttpResponse:
     membership = _gate(request, case_id, access.MANAGE, page="settings")
     case = membership.case
     form = CaseForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"title": case.title, "exhibit_prefix": case.exhibit_prefix, "time_zone": case.time_zone},
     )
     if request.method == "POST" and form.is_valid():

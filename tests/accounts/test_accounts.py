@@ -104,3 +104,15 @@ def test_profile_update_refuses_non_letter_initials(client, user):
     assert "letters only" in response.content.decode()
     user.refresh_from_db()
     assert user.full_name != "New Name"
+
+
+def test_account_events_are_in_the_account_chain(client, user, password):
+    from audit.models import ACCOUNT_CHAIN, AuditEvent
+
+    client.post(reverse("accounts:login"), {"username": user.email, "password": "wrong-password-here"})
+    client.post(reverse("accounts:login"), {"username": user.email, "password": password})
+    client.post(reverse("accounts:logout"))
+    events = list(AuditEvent.objects.filter(chain=ACCOUNT_CHAIN).order_by("sequence"))
+    assert [e.action for e in events] == ["account.login_failed", "account.login", "account.logout"]
+    assert events[0].details["username"] == user.email
+    assert "password" not in str(events[0].details)

@@ -65,7 +65,7 @@ def _url(name: str, case, ids) -> str:
     for key in ("incident_id", "party_id", "reference_id", "child_id"):
         try:
             return reverse(name, kwargs={**wanted, key: ids[key]})
-        except Exception:  # noqa: BLE001, S112 - try the next id kind
+        except Exception:  # noqa: BLE001 - try the next id kind
             continue
     return reverse(name, kwargs=wanted)
 

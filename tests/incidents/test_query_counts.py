@@ -1,0 +1,86 @@
+"""The pages that list things run the same number of queries with 1 row and with 200."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents import services
+from tests.factories import log_incident, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(case, owner, suspect, reference, count: int) -> None:
+    start = timezone.now() - dt.timedelta(days=count + 1)
+    kinds = ["online_post", "police_contact", "referral_social_services", "direct_message"]
+    for n in range(count):
+        log_incident(
+            case,
+            owner,
+            kind=kinds[n % len(kinds)],
+            occurred_at=start + dt.timedelta(days=n, hours=n % 5),
+            parties=[suspect],
+            references=[reference],
+            tags=[f"t{n % 3}"],
+            title=f"Incident {n}",
+        )
+
+
+@pytest.fixture
+def small_and_large(owner):
+    """Two cases with identical shape: one incident, and two hundred."""
+    cases = {}
+    for count in (1, 200):
+        case = make_case(owner, title=f"{count} incidents")
+        suspect = services.party_create(user=owner, case=case, kind="suspect", name="troll99")
+        police = services.party_create(user=owner, case=case, kind="police", name="Met Police")
+        reference = services.reference_create(user=owner, case=case, kind="police", number="CR1", agency=police)
+        _fill(case, owner, suspect, reference, count)
+        cases[count] = (case, suspect)
+    return cases
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+# Queries per page. Every case page starts with the gate, 3 queries (session, user,
+# membership joined to its case), and records the view in the audit trail, 5 queries
+# (savepoint, lock the chain head, insert the event, move the head, release).
+PAGES = {
+    # gate 3 + audit 5 + filter choices 2 (tags, people) + count + page
+    # + prefetched people, tags and references 3
+    "incidents:timeline": 15,
+    # gate 3 + audit 5 + first/latest/total + counts by kind + per month by kind + suspects
+    # + open references + members
+    "incidents:case_summary": 14,
+    # gate 3 + the party + audit 5 + its incidents + prefetched people, tags and references 3
+    "incidents:party_detail": 13,
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), PAGES.items())
+def test_page_query_count_does_not_grow_with_incidents(client, owner, small_and_large, name, expected):
+    client.force_login(owner)
+    counts = []
+    for size in (1, 200):
+        case, suspect = small_and_large[size]
+        args = [case.pk, suspect.pk] if name == "incidents:party_detail" else [case.pk]
+        counts.append(_count(client, reverse(name, args=args)))
+    assert counts == [expected, expected]
+
+
+def test_dashboard_query_count_does_not_grow_with_cases(client, owner, small_and_large):
+    client.force_login(owner)
+    # session, user, one query for every case with counts and the latest incident
+    assert _count(client, reverse("home")) == 3
+    for n in range(5):
+        make_case(owner, title=f"More {n}")
+    assert _count(client, reverse("home")) == 3
