@@ -39,15 +39,19 @@ def setup_django(var_dir: str):
 
     django.setup()
 
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connections
-    from django.test.utils import setup_databases, setup_test_environment
+    from django.test.utils import setup_databases
 
     database = connections["default"].settings_dict
     if database["ENGINE"] != "django.db.backends.sqlite3":
         database["TEST"]["NAME"] = f"{database['NAME']}_bench"
-    # The test environment: DEBUG off, "testserver" allowed, email kept in memory.
-    setup_test_environment()
+    # Not django.test's setup_test_environment(): it wraps every template render in a
+    # signal for the test client, which is work a real server never does. Only what the
+    # in-process client needs: its "testserver" host, and email kept in memory.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Non-interactive: a benchmark database left over from an earlier run is replaced.
     old_config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
     # Pages that use {% static %} need the manifest that DEBUG off expects.
@@ -56,10 +60,9 @@ def setup_django(var_dir: str):
 
 
 def teardown_django(old_config) -> None:
-    from django.test.utils import teardown_databases, teardown_test_environment
+    from django.test.utils import teardown_databases
 
     teardown_databases(old_config, verbosity=0)
-    teardown_test_environment()
 
 
 def run_benchmark(name: str) -> list[dict]:

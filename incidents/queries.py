@@ -18,8 +18,8 @@ from audit.models import AuditEvent
 from . import access
 from .models import AgencyReference, Case, Incident, IncidentParty, Membership, Party
 
-# Must match the GIN index in migrations/0002_incident_search_gin.py.
-SEARCH_MATCH = "to_tsvector('english'::regconfig, search_text) @@ websearch_to_tsquery('english'::regconfig, %s)"
+# search_vector is the stored, GIN-indexed column of migrations/0003_incident_search_vector.py.
+SEARCH_MATCH = '"incidents_incident"."search_vector" @@ websearch_to_tsquery(\'english\'::regconfig, %s)'
 
 
 def dashboard_cases(user) -> QuerySet[Case]:
@@ -43,7 +43,6 @@ def incidents_with_details(case: Case) -> QuerySet[Incident]:
     """Incidents of a case with parties, tags and references prefetched (a fixed number of queries)."""
     return (
         Incident.objects.filter(case=case)
-        .select_related("case", "logged_by")
         .prefetch_related(
             Prefetch("party_links", queryset=IncidentParty.objects.select_related("party").order_by("party__name")),
             "tags",
@@ -188,3 +187,23 @@ def activity(case: Case) -> QuerySet[AuditEvent]:
 
 def members(case: Case) -> QuerySet[Membership]:
     return Membership.objects.filter(case=case, revoked_at__isnull=True).select_related("user").order_by("created_at")
+
+
+class CappedCount:
+    """A queryset whose count stops at `cap` + 1, for the paginator of a text search.
+
+    Counting every match of a common word means visiting thousands of rows; the page
+    only needs to say "more than 500". Slicing goes straight to the queryset.
+    """
+
+    def __init__(self, queryset: QuerySet, cap: int):
+        self.queryset, self.cap = queryset, cap
+
+    def count(self) -> int:
+        return self.queryset.values("pk")[: self.cap + 1].count()
+
+    def __getitem__(self, item):
+        return self.queryset[item]
+
+    def __len__(self) -> int:
+        return self.count()

@@ -14,6 +14,7 @@ from .forms import CaseForm, ChildForm, IncidentForm, PartyForm, ReferenceForm, 
 from .models import AgencyReference, Case, Child, Party
 
 TIMELINE_PAGE_SIZE = 50
+SEARCH_COUNT_CAP = 500  # a text search says "more than 500 match" rather than counting every one
 
 
 def _gate(request: HttpRequest, case_id: int, action: str = access.VIEW, *, page: str | None = None, target=None):
@@ -28,6 +29,7 @@ def _context(membership, **extra) -> dict:
     case = membership.case
     return {
         "case": case,
+        "case_path": reverse("incidents:case_summary", args=[case.pk]),
         "membership": membership,
         "can_edit": access.can(membership.role, access.EDIT),
         "can_manage": access.can(membership.role, access.MANAGE),
@@ -170,13 +172,25 @@ def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
             date_to=data["date_to"],
             q=data["q"].strip(),
         )
-    page = Paginator(queries.timeline(case, filters), TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    incidents = queries.timeline(case, filters)
+    if filters.q:
+        incidents = queries.CappedCount(incidents, SEARCH_COUNT_CAP)
+    page = Paginator(incidents, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "incidents/timeline.html",
-        _context(membership, form=form, filters=filters, page=page, querystring=query.urlencode()),
+        _context(
+            membership,
+            form=form,
+            party_choices=form.fields["party"].queryset,
+            filters=filters,
+            page=page,
+            count_capped=bool(filters.q) and page.paginator.count > SEARCH_COUNT_CAP,
+            search_count_cap=SEARCH_COUNT_CAP,
+            querystring=query.urlencode(),
+        ),
     )
 
 
@@ -201,7 +215,9 @@ def incident_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def incident_detail(request: HttpRequest, case_id: int, incident_id: int) -> HttpResponse:
     membership = access.require(request.user, case_id)
-    incident = get_object_or_404(queries.incidents_with_details(membership.case), pk=incident_id)
+    incident = get_object_or_404(
+        queries.incidents_with_details(membership.case).select_related("logged_by"), pk=incident_id
+    )
     services.page_view_record(user=request.user, case=membership.case, page="incident", target=incident)
     revisions = incident.revisions.select_related("edited_by").order_by("-number")
     return render(

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# The expression must match incidents.queries.SEARCH_MATCH for PostgreSQL to use it.
+# Replaced by the stored search_vector column in 0003.
 CREATE = (
     "CREATE INDEX IF NOT EXISTS incident_search_gin ON incidents_incident "
     "USING gin (to_tsvector('english'::regconfig, search_text))"

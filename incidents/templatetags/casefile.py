@@ -21,9 +21,12 @@ def in_case_zone(value: dt.datetime | None, case) -> str:
 
 
 @register.filter
-def when(incident) -> str:
-    """When an incident happened, said as precisely as it is known."""
-    local = timezone.localtime(incident.occurred_at, incident.case.zone)
+def when(incident, case) -> str:
+    """When an incident happened, in the case's zone, said as precisely as it is known.
+
+    The case is passed in rather than read from incident.case, so that a page of
+    incidents does not load one Case per row."""
+    local = timezone.localtime(incident.occurred_at, case.zone)
     precision = incident.occurred_precision
     if precision == "month":
         return local.strftime("%B %Y")
@@ -32,11 +35,6 @@ def when(incident) -> str:
     if precision == "approximate":
         return "About " + local.strftime("%-d %b %Y")
     return local.strftime("%a %-d %b %Y, %H:%M ") + local.tzname()
-
-
-@register.filter
-def month_key(incident) -> str:
-    return timezone.localtime(incident.occurred_at, incident.case.zone).strftime("%B %Y")
 
 
 @register.filter

@@ -238,8 +238,8 @@ def test_timeline_is_paginated(client, case, owner):
 def test_times_show_in_case_zone_with_gmt_or_bst(case, owner):
     winter = log_incident(case, owner, occurred_at=dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.UTC))
     summer = log_incident(case, owner, occurred_at=dt.datetime(2026, 7, 10, 12, 0, tzinfo=dt.UTC))
-    assert when(winter) == "Sat 10 Jan 2026, 12:00 GMT"
-    assert when(summer) == "Fri 10 Jul 2026, 13:00 BST"
+    assert when(winter, case) == "Sat 10 Jan 2026, 12:00 GMT"
+    assert when(summer, case) == "Fri 10 Jul 2026, 13:00 BST"
     assert in_case_zone(summer.occurred_at, case) == "Fri 10 Jul 2026, 13:00 BST"
     assert Incident.objects.get(pk=summer.pk).occurred_at.utcoffset() == dt.timedelta(0)  # stored in UTC
 
@@ -248,7 +248,7 @@ def test_precision_changes_how_the_date_reads(case, owner):
     incident = log_incident(
         case, owner, occurred_at=dt.datetime(2026, 5, 3, 9, 0, tzinfo=LONDON), occurred_precision="month"
     )
-    assert when(incident) == "May 2026"
+    assert when(incident, case) == "May 2026"
 
 
 def test_case_lifecycle(client, owner):
@@ -308,3 +308,31 @@ def test_chart_escapes_nothing_user_typed_but_is_safe(case, owner):
     log_incident(case, owner, title="<script>alert(1)</script>")
     svg = str(charts.monthly_chart(queries.case_summary(case)))
     assert "<script>" not in svg
+
+
+def test_a_search_matching_very_many_says_more_than_the_cap(client, case, owner, monkeypatch):
+    from incidents import views
+
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 3)
+    for n in range(5):
+        log_incident(
+            case,
+            owner,
+            title=f"n{n}",
+            narrative="The nursery was named again.",
+            occurred_at=timezone.now() - dt.timedelta(hours=n + 1),
+        )
+    client.force_login(owner)
+    url = reverse("incidents:timeline", args=[case.pk])
+    searched = client.get(url, {"q": "nursery"}).content.decode()
+    assert "More than 3 incidents match" in searched
+    assert "5 incidents" in client.get(url).content.decode()  # no search: the exact count
+
+
+def test_timeline_links_built_from_case_path_match_the_urlconf(client, case, owner):
+    incident = log_incident(case, owner, new_suspect="troll99")
+    party = incident.parties.get()
+    client.force_login(owner)
+    page = client.get(reverse("incidents:timeline", args=[case.pk])).content.decode()
+    assert f'href="{reverse("incidents:incident_detail", args=[case.pk, incident.pk])}"' in page
+    assert f'href="{reverse("incidents:party_detail", args=[case.pk, party.pk])}"' in page
