@@ -69,7 +69,7 @@ run: deps
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(PY) manage.py demo_data
 	@echo "Starting the site on http://127.0.0.1:$(PORT)  (Ctrl-C stops the web server and the worker)"
-	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -f Procfile start -p $(PORT)
+	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) $(PY) scripts/devserver.py
 
 check-postgres: dev-deps
 	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(PY) scripts/check_postgres.py

@@ -22,6 +22,10 @@ class Case(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The next exhibit number; taken under a row lock so numbers never repeat or skip.
+    next_exhibit_number = models.PositiveIntegerField(default=1, editable=False)
+    # This case's evidence key, encrypted with the installation's master key.
+    wrapped_key = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -269,6 +273,69 @@ class AgencyReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+
+class Evidence(models.Model):
+    """An exhibit. Its original bytes are stored encrypted and never changed; a wrong item is withdrawn."""
+
+    class Kind(models.TextChoices):
+        SCREENSHOT = "screenshot", "Screenshot"
+        PHOTO = "photo", "Photo"
+        DOCUMENT = "document", "Letter or document"
+        EMAIL = "email", "Email"
+        AUDIO = "audio", "Audio recording"
+        VIDEO = "video", "Video"
+        WEB_PAGE = "web_page", "Web page"
+        OTHER = "other", "Something else"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
+    number = models.PositiveIntegerField()
+    mark = models.CharField(max_length=20)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    description = models.TextField(max_length=5000)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    storage_name = models.CharField(max_length=100, blank=True, editable=False)
+    preview_name = models.CharField(max_length=100, blank=True, editable=False)
+    obtained_at = models.DateField(null=True, blank=True)
+    obtained_from = models.CharField(max_length=300, blank=True)
+    source_url = models.URLField(max_length=2000, blank=True)
+    incidents = models.ManyToManyField(Incident, blank=True, related_name="evidence")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True, max_length=2000)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case", "number"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="evidence_unique_number"),
+            models.UniqueConstraint(fields=["case", "sha256"], condition=~Q(sha256=""), name="evidence_unique_bytes"),
+        ]
+
+    def __str__(self) -> str:
+        return self.mark
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.storage_name)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in INLINE_IMAGE_TYPES
+
+
+INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 EARLIEST_YEAR = 1900

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import evidence_views, views
 
 app_name = "incidents"
 
@@ -23,4 +23,13 @@ urlpatterns = [
     path("<int:case_id>/references/new/", views.reference_new, name="reference_new"),
     path("<int:case_id>/references/<int:reference_id>/edit/", views.reference_edit, name="reference_edit"),
     path("<int:case_id>/activity/", views.activity, name="activity"),
+    path("<int:case_id>/evidence/", evidence_views.evidence_list, name="evidence_list"),
+    path("<int:case_id>/evidence/new/", evidence_views.evidence_new, name="evidence_new"),
+    path("<int:case_id>/evidence/<int:evidence_id>/", evidence_views.evidence_detail, name="evidence_detail"),
+    path("<int:case_id>/evidence/<int:evidence_id>/edit/", evidence_views.evidence_edit, name="evidence_edit"),
+    path(
+        "<int:case_id>/evidence/<int:evidence_id>/withdraw/", evidence_views.evidence_withdraw, name="evidence_withdraw"
+    ),
+    path("<int:case_id>/evidence/<int:evidence_id>/file/", evidence_views.evidence_download, name="evidence_download"),
+    path("<int:case_id>/evidence/<int:evidence_id>/preview/", evidence_views.evidence_preview, name="evidence_preview"),
 ]

@@ -33,6 +33,7 @@ def _context(membership, **extra) -> dict:
         "membership": membership,
         "can_edit": access.can(membership.role, access.EDIT),
         "can_manage": access.can(membership.role, access.MANAGE),
+        "can_export": access.can(membership.role, access.EXPORT),
         **extra,
     }
 
@@ -368,4 +369,6 @@ def reference_edit(request: HttpRequest, case_id: int, reference_id: int) -> Htt
 def activity(request: HttpRequest, case_id: int) -> HttpResponse:
     membership = _gate(request, case_id, page="activity")
     page = Paginator(queries.activity(membership.case), 100).get_page(request.GET.get("page"))
-    return render(request, "incidents/activity.html", _context(membership, page=page))
+    # Everyone who has been a member, revoked members included, by name: one query, however many events.
+    actor_names = {m.user_id: m.user.full_name for m in membership.case.memberships.select_related("user")}
+    return render(request, "incidents/activity.html", _context(membership, page=page, actor_names=actor_names))

@@ -54,6 +54,9 @@ def configure(app: Celery) -> None:
         # The filesystem transport has no fanout exchange for remote control.
         worker_enable_remote_control=not filesystem,
         worker_hijack_root_logger=False,
+        beat_schedule={
+            "dossier-sweep": {"task": "dossiers.sweep", "schedule": float(settings.DOSSIER_SWEEP_SECONDS)},
+        },
     )
 
 

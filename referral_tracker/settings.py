@@ -132,6 +132,12 @@ STORAGES = {
 EVIDENCE_ROOT = Path(env.str("EVIDENCE_ROOT", default=str(VAR_DIR / "evidence")))
 DOSSIER_ROOT = Path(env.str("DOSSIER_ROOT", default=str(VAR_DIR / "dossiers")))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=200 * 1024 * 1024)
+# The master key that wraps each case's evidence key: base64 of 32 random bytes, given
+# directly (EVIDENCE_MASTER_KEY) or in a file (EVIDENCE_KEY_FILE, created on first use).
+EVIDENCE_MASTER_KEY = env.str("EVIDENCE_MASTER_KEY", default="")
+EVIDENCE_KEY_FILE = Path(env.str("EVIDENCE_KEY_FILE", default=str(VAR_DIR / "keys" / "evidence-master.key")))
+# Every upload streams to a temporary file (never memory) and stops at EVIDENCE_MAX_BYTES.
+FILE_UPLOAD_HANDLERS = ["incidents.uploads.LimitedTemporaryFileUploadHandler"]
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -141,6 +147,19 @@ FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 # referral_tracker/celery.py.
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+
+# Dossiers: the sweep re-enqueues a dossier queued this long (the broker was down), and
+# restarts one whose worker has shown no progress for this long (the worker died).
+DOSSIER_REQUEUE_SECONDS = env.int("DOSSIER_REQUEUE_SECONDS", default=120)
+DOSSIER_STALE_SECONDS = env.int("DOSSIER_STALE_SECONDS", default=180)
+DOSSIER_MAX_ATTEMPTS = env.int("DOSSIER_MAX_ATTEMPTS", default=3)
+DOSSIER_SWEEP_SECONDS = env.int("DOSSIER_SWEEP_SECONDS", default=60)
+# The installation's signing key and certificate (PEM). `manage.py make_signing_key` creates a self-signed pair.
+SIGNING_KEY_FILE = Path(env.str("SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "signing-key.pem")))
+SIGNING_CERT_FILE = Path(env.str("SIGNING_CERT_FILE", default=str(VAR_DIR / "keys" / "signing-cert.pem")))
+SIGNING_KEY_PASSPHRASE = env.str("SIGNING_KEY_PASSPHRASE", default="")
+# The address printed on dossiers for checking a copy, e.g. https://records.example.org
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Email: the console in development; EMAIL_URL (smtp+tls://user:pass@host:587) in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("cases/", include("incidents.urls")),
+    path("", include("dossiers.urls")),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -9,6 +9,14 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _evidence_in_tmp(settings, tmp_path):
+    # Each test has its own evidence store and master key; nothing touches var/.
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    settings.EVIDENCE_KEY_FILE = tmp_path / "keys" / "master.key"
+    settings.EVIDENCE_MASTER_KEY = ""
+
+
 @pytest.fixture
 def password() -> str:
     return "correct-horse-battery-staple"

@@ -43,3 +43,19 @@ def log_incident(case, user, **fields):
         "narrative": "A post claimed we were under investigation.",
     }
     return services.incident_log(user=user, case=case, **{**defaults, **fields})
+
+
+def png_bytes(width: int = 40, height: int = 30, colour=(200, 30, 30)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def upload(name: str, data: bytes, content_type: str = "application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)

@@ -6,6 +6,7 @@ password reset posted to the web server is sent by the worker, which proves
 that a task sent from the web process is executed by the worker process.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -129,7 +130,7 @@ def site(tmp_path):
     port = free_port()
     logs = {"web": tmp_path / "web.log", "worker": tmp_path / "worker.log"}
     web = start([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env, logs["web"])
-    # The worker as the Procfile starts it, with beat inside it.
+    # The worker as `make run` (scripts/devserver.py) starts it, with beat inside it.
     worker_args = ["-A", "referral_tracker", "worker", "--loglevel", "INFO", "--concurrency", "1"]
     worker_args += ["--beat", "--schedule", str(var_dir / "celerybeat-schedule")]
     worker = start([sys.executable, "-m", "celery", *worker_args], env, logs["worker"])
@@ -184,3 +185,80 @@ def test_password_reset_email_is_sent_by_the_worker(site):
     confirm = browser.get(link.group(0), timeout=10)
     assert confirm.status_code == 200
     assert confirm.url.endswith("/set-password/"), confirm.url
+
+
+# `make run`: scripts/devserver.py starts both and stops both. ---------------------------------------
+
+
+def start_devserver(tmp_path: Path, port: int) -> tuple[subprocess.Popen, Path]:
+    env = embedded_env(tmp_path / "var", tmp_path / "mail")
+    env["PORT"] = str(port)
+    manage(env, "migrate", "--no-input")
+    log = tmp_path / "devserver.log"
+    # A session of its own, whose group stands for the terminal's foreground group: Ctrl-C goes to all of it.
+    return start([sys.executable, "scripts/devserver.py"], env, log), log
+
+
+def children_of(log: Path) -> dict[str, int]:
+    return {name: int(pid) for name, pid in re.findall(r"devserver \| started (\w+) \(pid (\d+)\)", log.read_text())}
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def kill_all(process: subprocess.Popen, log: Path) -> None:
+    """After a failed test: nothing left running."""
+    for pid in [process.pid, *children_of(log).values()]:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+    process.wait(timeout=STOP_TIMEOUT)
+
+
+def test_devserver_stops_web_and_worker_together_on_ctrl_c(tmp_path):
+    port = free_port()
+    process, log = start_devserver(tmp_path, port)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while "celery@" not in log.read_text() or " ready." not in log.read_text():
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, f"the worker was not ready within {START_TIMEOUT} s\n{log.read_text()}"
+            time.sleep(0.5)
+        assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
+        children = children_of(log)
+        assert set(children) == {"web", "worker"}
+
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: the script's group only; each child has its own
+        assert process.wait(timeout=STOP_TIMEOUT + 5) == 0, log.read_text()
+        text = log.read_text()
+        assert "worker | worker: Warm shutdown (MainProcess)" in text
+        assert "devserver | worker exited with code 0" in text
+        assert re.search(r"devserver \| web (exited with code 0|stopped by SIGTERM)", text), text
+        assert not any(alive(pid) for pid in children.values())
+        assert re.search(r"^web \| .*GET /healthz", text, re.MULTILINE), text  # the output, line by line, named
+    finally:
+        if process.poll() is None:
+            kill_all(process, log)
+        print(log.read_text())
+
+
+def test_devserver_stops_the_worker_and_fails_when_the_web_server_dies(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process, log = start_devserver(tmp_path, port)
+        try:
+            assert process.wait(timeout=START_TIMEOUT + STOP_TIMEOUT) != 0
+            text = log.read_text()
+            assert "That port is already in use" in text
+            assert "devserver | web exited with code 1 on its own; stopping the rest" in text
+            assert not any(alive(pid) for pid in children_of(log).values())
+        finally:
+            if process.poll() is None:
+                kill_all(process, log)
+            print(log.read_text())

@@ -67,3 +67,9 @@ def describe_event(event) -> str:
     if event.action == "view":
         text = f"{text} the {event.details.get('page', 'case')} page"
     return text
+
+
+@register.filter
+def actor_name(event, names: dict) -> str:
+    """Who did it: the member's name, else the email recorded at the time, else "system"."""
+    return names.get(event.actor_id) or event.actor_label or "system"

@@ -4,6 +4,11 @@ Every page a test loads must be checked with axe_check(page) before the next pag
 visit() and submit() do that for you; a PageWatch reports any page that was loaded but
 never checked, any request to another host, and any console error or failed resource.
 The `page` fixture in conftest.py fails the test on any of these.
+
+One failure is expected: a form given invalid input answers 400 and shows the form again with
+its messages. So a 400 on the main frame's document (a navigation, as a form submission is),
+and the console error Chromium logs for it, are allowed. A 400 on anything else (a stylesheet,
+a script, an image, a frame), any other 4xx and every 5xx are still reported.
 """
 
 from pathlib import Path
@@ -32,6 +37,10 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "i
 # Which PageWatch belongs to which page, so that axe_check(page) can record what it checked.
 _watches = {}
 
+# The status a form answers invalid input with, and what Chromium logs for any response of 400.
+FORM_ERROR_STATUS = 400
+FORM_ERROR_CONSOLE = f"Failed to load resource: the server responded with a status of {FORM_ERROR_STATUS} "
+
 
 class PageWatch:
     """Records what one page does: the documents it loads, its requests and its errors."""
@@ -42,6 +51,8 @@ class PageWatch:
         self.loads = []  # URL of each document loaded in the main frame, in order
         self.checked = set()  # indexes into self.loads that axe_check has checked
         self.problems_seen = []
+        self.form_errors = []  # URL of each main document that answered 400: a form shown again with its errors
+        self.console_errors = []  # (text, URL) of each console error, judged in seen()
         page.on("load", self._on_load)
         page.on("request", self._on_request)
         page.on("response", self._on_response)
@@ -61,7 +72,17 @@ class PageWatch:
             self.problems_seen.append(f"request to another host: {request.method} {request.url}")
 
     def _on_response(self, response):
-        if response.status >= 400 and response.request.resource_type != "document":
+        if response.status < 400:
+            return
+        request = response.request
+        if (
+            response.status == FORM_ERROR_STATUS
+            and request.resource_type == "document"
+            and request.is_navigation_request()
+            and request.frame == self.page.main_frame
+        ):
+            self.form_errors.append(response.url)
+        else:
             self.problems_seen.append(f"resource failed with {response.status}: {response.url}")
 
     def _on_request_failed(self, request):
@@ -69,14 +90,25 @@ class PageWatch:
 
     def _on_console(self, message):
         if message.type == "error":
-            self.problems_seen.append(f"console error: {message.text}")
+            self.console_errors.append((message.text, message.location.get("url", "")))
 
     def _on_page_error(self, error):
         self.problems_seen.append(f"JavaScript error: {error}")
 
+    def seen(self) -> list[str]:
+        """What went wrong so far, less each form error's own console message (one per form error)."""
+        expected = list(self.form_errors)
+        unexpected = []
+        for text, url in self.console_errors:
+            if text.startswith(FORM_ERROR_CONSOLE) and url in expected:
+                expected.remove(url)
+            else:
+                unexpected.append(f"console error: {text}")
+        return self.problems_seen + unexpected
+
     def problems(self) -> list[str]:
         unchecked = [url for i, url in enumerate(self.loads) if i not in self.checked]
-        return self.problems_seen + [f"page loaded but never checked with axe: {url}" for url in unchecked]
+        return self.seen() + [f"page loaded but never checked with axe: {url}" for url in unchecked]
 
     def close(self):
         _watches.pop(self.page, None)
@@ -113,9 +145,10 @@ def axe_check(page: Page) -> list[dict]:
     failing = [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
     if failing:
         message = format_violations(results["url"], failing)
-        if watch is not None and watch.problems_seen:
+        seen = watch.seen() if watch is not None else []
+        if seen:
             # A missing stylesheet, for one, shows up as contrast and size violations: say so.
-            message += "\nThe browser also saw:\n" + "\n".join(f"- {p}" for p in watch.problems_seen)
+            message += "\nThe browser also saw:\n" + "\n".join(f"- {p}" for p in seen)
         raise AssertionError(message)
     return results["violations"]
 

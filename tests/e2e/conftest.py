@@ -3,7 +3,7 @@
 Every test in this directory is marked `browser`. A test gets a fresh browser context and page
 (`page`, or `phone_page` for a phone-sized one, or `open_page(...)` for more). After the test,
 the page's watch must be clean: every loaded page checked with axe, no request to another host,
-no console error or failed resource. See browser.py.
+no console error or failed resource (a form's 400 answer to invalid input aside). See browser.py.
 """
 
 import os

@@ -210,7 +210,7 @@ def test_parent_builds_a_case_file_and_sees_the_course_of_conduct(parent, open_p
     oldest_log = len(what) - 1 - what[::-1].index("logged an incident")
     assert oldest_log < what.index("added a person or organisation"), what
     who = {text.strip() for text in rows.locator("td:nth-child(2)").all_inner_texts()}
-    assert who == {parent.email}, who  # the audit trail names the account (its username), as recorded
+    assert who == {parent.full_name}, who  # the member's name; the audit trail itself records the email
 
 
 def test_timeline_months_and_times_are_the_case_zones_not_the_servers(parent, open_page):

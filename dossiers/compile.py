@@ -1,0 +1,348 @@
+"""Compile a case into a dossier: snapshot, re-check every exhibit, lay out, sign, pack, store.
+
+Called by the task with the claim token; every progress write and the final
+write use it, so a run that lost its claim (its worker was presumed dead and the
+dossier restarted) changes nothing.
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import tempfile
+import time
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from audit.models import AuditEvent, case_chain
+from audit.verify import verify_chain
+from incidents import evidence_store, queries
+from incidents.models import Case, Evidence, Incident, Membership, Party
+
+from . import pdf, services, signing
+from .models import Dossier
+
+
+class CompileError(Exception):
+    """A reason the dossier cannot be made, worded for the person who asked for it."""
+
+
+def redactor(case: Case, enabled: bool):
+    """A function that replaces each child's full name, then each first name, with their initials."""
+    if not enabled:
+        return lambda text: text or ""
+    pairs = []
+    for child in case.children.all():
+        pairs.append((child.name.strip(), child.initials))
+        first = child.name.split()[0] if child.name.split() else ""
+        if len(first) >= 2:
+            pairs.append((first, child.initials))
+    pairs.sort(key=lambda pair: -len(pair[0]))
+    if not pairs:
+        return lambda text: text or ""
+    pattern = re.compile(r"\b(" + "|".join(re.escape(name) for name, _ in pairs) + r")\b", re.IGNORECASE)
+    lookup = {name.lower(): initials for name, initials in pairs}
+    return lambda text: pattern.sub(lambda m: lookup[m.group(0).lower()], text or "")
+
+
+def _local(value: dt.datetime, case: Case) -> dt.datetime:
+    return timezone.localtime(value, case.zone)
+
+
+def _when(incident: Incident, case: Case) -> str:
+    local = _local(incident.occurred_at, case)
+    return {
+        "month": local.strftime("%B %Y"),
+        "day": local.strftime("%a %-d %b %Y"),
+        "approximate": "About " + local.strftime("%-d %b %Y"),
+    }.get(incident.occurred_precision, local.strftime("%a %-d %b %Y, %H:%M ") + local.tzname())
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
+    """Everything the document shows, read through incidents.queries and the audit trail."""
+    case, options = dossier.case, dossier.options
+    redact = redactor(case, bool(options.get("redact")))
+
+    def text(value: str) -> str:
+        return escape(redact(value))
+
+    incidents = (
+        queries.incidents_with_details(case)
+        .select_related("logged_by")
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.only("id", "mark", "number", "case_id").order_by("number"))
+        )
+    )
+    if options.get("date_from"):
+        incidents = incidents.filter(
+            occurred_at__gte=dt.datetime.combine(
+                dt.date.fromisoformat(options["date_from"]), dt.time.min, tzinfo=case.zone
+            )
+        )
+    if options.get("date_to"):
+        incidents = incidents.filter(
+            occurred_at__lt=dt.datetime.combine(
+                dt.date.fromisoformat(options["date_to"]) + dt.timedelta(days=1), dt.time.min, tzinfo=case.zone
+            )
+        )
+    incidents = list(incidents)
+    numbers = {incident.pk: n for n, incident in enumerate(incidents, start=1)}
+    entries = [
+        pdf.IncidentEntry(
+            number=numbers[i.pk],
+            when=_when(i, case),
+            precision=i.get_occurred_precision_display(),
+            kind=i.get_kind_display(),
+            title=i.display_title,
+            narrative=i.narrative,
+            impact=i.impact,
+            where=" ".join(x for x in (i.platform, i.url) if x),
+            parties=[f"{link.party.name} ({link.get_role_display().lower()})" for link in i.party_links.all()],
+            references=[
+                f"{r.number} ({r.get_kind_display()}{', ' + r.agency.name if r.agency else ''})"
+                for r in i.references.all()
+            ],
+            exhibits=[e.mark for e in i.evidence.all()],
+            outcome=i.outcome,
+            tags=[t.name for t in i.tags.all()],
+        )
+        for i in incidents
+    ]
+    in_range = set(numbers)
+
+    exhibits = list(
+        Evidence.objects.filter(case=case).select_related("case").prefetch_related("incidents").order_by("number")
+    )
+    exhibit_entries = []
+    for ex in exhibits:
+        cited = [f"{numbers[i.pk]}" for i in ex.incidents.all() if i.pk in in_range]
+        exhibit_entries.append(
+            pdf.ExhibitEntry(
+                mark=ex.mark,
+                description=ex.description,
+                kind=ex.get_kind_display(),
+                obtained=", ".join(
+                    x for x in (ex.obtained_at.strftime("%-d %b %Y") if ex.obtained_at else "", ex.obtained_from) if x
+                ),
+                content_type=ex.content_type or "link",
+                size=_size(ex.size) if ex.has_file else "",
+                sha256=ex.sha256,
+                source_url=ex.source_url,
+                withdrawn=ex.withdrawn_reason if ex.is_withdrawn else "",
+                incidents=", ".join(cited),
+            )
+        )
+
+    summary = queries.case_summary(case)
+    parties = []
+    party_numbers: dict[int, list[int]] = defaultdict(list)
+    for i in incidents:
+        for link in i.party_links.all():
+            party_numbers[link.party_id].append(numbers[i.pk])
+    for party in Party.objects.filter(case=case).order_by("kind", "name"):
+        names = "; ".join(party.handle_list + party.alias_list)
+        nums = ", ".join(str(n) for n in party_numbers.get(party.pk, []))
+        parties.append((party.name, party.get_kind_display(), names, nums or "none in this period"))
+
+    members = {m.user_id: m.user.full_name for m in Membership.objects.filter(case=case).select_related("user")}
+    record_lines: dict[int, list[str]] = defaultdict(list)
+    events = AuditEvent.objects.filter(
+        chain=case_chain(case.pk), action__in=["incident.log", "incident.edit"], target_id__in=list(numbers)
+    ).order_by("sequence")
+    for event in events:
+        who = members.get(event.actor_id, event.actor_label)
+        when = _local(event.occurred_at, case).strftime("%-d %b %Y %H:%M %Z")
+        verb = "Logged" if event.action == "incident.log" else f"Changed (version {event.details.get('revision')})"
+        record_lines[event.target_id].append(f"{verb} {when} by {who} (audit event {event.sequence})")
+    record = [
+        (f"{numbers[pk]}. {i.display_title}"[:80], "; ".join(record_lines.get(pk, [])))
+        for pk, i in ((i.pk, i) for i in incidents)
+    ]
+    checked, broken = verify_chain(case_chain(case.pk))
+    audit_statement = (
+        f"This statement lists when each incident was logged and changed, as recorded in the case's audit trail. "
+        f"The audit trail is append-only and hash-chained; when this dossier was compiled its {checked} events "
+        + ("verified intact." if broken is None else f"did NOT verify: {broken.reason} at event {broken.sequence}.")
+    )
+
+    first, last = (incidents[0].occurred_at, incidents[-1].occurred_at) if incidents else (None, None)
+    period = f"{_local(first, case):%-d %B %Y} to {_local(last, case):%-d %B %Y}" if first else "No incidents"
+    now = _local(timezone.now(), case)
+    data = pdf.DossierData(
+        case_title=redact(case.title),
+        prepared_by=dossier.requested_by.full_name,
+        prepared_at=now.strftime("%-d %B %Y, %H:%M %Z"),
+        audience=dict(Dossier.Audience.choices).get(options.get("audience", ""), "Not stated"),
+        verification_code=dossier.verification_code,
+        verify_url=f"{settings.SITE_URL.rstrip('/')}/verify/",
+        period=period,
+        time_zone_note=f"Times are in {case.time_zone} time (GMT or BST as marked). Incidents are numbered in date "
+        "order; exhibits are cited by their marks.",
+        photos_inline=options.get("photos", "inline") == "inline",
+        redacted=bool(options.get("redact")),
+        counts_by_kind=[(label, n) for _, label, n in summary.counts_by_kind],
+        months=[(bar.month.strftime("%b %y"), bar.counts) for bar in summary.months],
+        kinds_in_chart=summary.kinds_in_chart,
+        suspects=[(p.name, ", ".join(p.handle_list), p.incident_count) for p in summary.suspects],
+        agencies=[
+            (r.number, r.get_kind_display(), r.agency.name if r.agency else "", r.officer, r.get_status_display())
+            for r in queries.case_references(case)
+        ],
+        incidents=entries,
+        parties=parties,
+        exhibits=exhibit_entries,
+        record=record,
+        audit_statement=audit_statement,
+        text=text,
+    )
+    return data, exhibits
+
+
+def check_exhibits(exhibits: list[Evidence], progress) -> None:
+    """Re-hash every stored exhibit; a dossier never silently includes altered evidence."""
+    total = max(1, len(exhibits))
+    for n, exhibit in enumerate(exhibits, start=1):
+        problem = evidence_store.check(exhibit)
+        if problem:
+            raise CompileError(
+                f"Exhibit {exhibit.mark} does not match its recorded fingerprint: {problem}. The dossier was not made."
+            )
+        if n % 20 == 0:
+            progress(n / total)
+
+
+def write_pack(zip_path: Path, pdf_path: Path, pdf_name: str, exhibits: list[Evidence], data: pdf.DossierData):
+    """The evidence pack: the signed PDF, every original named by its mark, and manifests."""
+    rows = []
+    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        archive.write(pdf_path, pdf_name)
+        for ex in exhibits:
+            row = {
+                "mark": ex.mark,
+                "file": "",
+                "size": ex.size,
+                "sha256": ex.sha256,
+                "obtained": " ".join(
+                    x for x in (ex.obtained_at.isoformat() if ex.obtained_at else "", ex.obtained_from) if x
+                ),
+                "uploaded": ex.uploaded_at.isoformat(),
+                "incidents": "",
+                "withdrawn": ex.withdrawn_reason if ex.is_withdrawn else "",
+                "source_url": ex.source_url,
+            }
+            cited = next((e.incidents for e in data.exhibits if e.mark == ex.mark), "")
+            row["incidents"] = cited
+            if ex.has_file:
+                extension = (ex.original_name.rsplit(".", 1)[-1] if "." in ex.original_name else "bin")[:10]
+                row["file"] = (
+                    f"exhibits/{get_valid_filename(ex.mark.replace('/', '-'))}.{get_valid_filename(extension)}"
+                )
+                digest = hashlib.sha256()
+                with archive.open(row["file"], "w", force_zip64=True) as member:
+                    for chunk in evidence_store.read_chunks(ex.case, ex.storage_name):
+                        digest.update(chunk)
+                        member.write(chunk)
+                if digest.hexdigest() != ex.sha256:
+                    raise CompileError(f"Exhibit {ex.mark} changed while the pack was being made.")
+            rows.append(row)
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=list(rows[0]) if rows else ["mark"])
+        writer.writeheader()
+        writer.writerows(rows)
+        archive.writestr("manifest.csv", text.getvalue())
+        archive.writestr(
+            "manifest.json", json.dumps({"verification_code": data.verification_code, "exhibits": rows}, indent=2)
+        )
+
+
+def _file_chunks(path: Path, size: int = 1024 * 1024):
+    with open(path, "rb") as handle:
+        while chunk := handle.read(size):
+            yield chunk
+
+
+def compile_dossier_file(*, dossier_id: int, token: str) -> None:
+    dossier = Dossier.objects.select_related("case", "requested_by").get(pk=dossier_id)
+    case = dossier.case
+    timings: dict[str, float] = {}
+    clock, current = time.perf_counter(), ""
+
+    def step(percent: int, stage: str) -> None:
+        """Record how long the stage before took, and tell the page which stage is running now."""
+        nonlocal clock, current
+        if current:
+            timings[current] = round(time.perf_counter() - clock, 3)
+        clock, current = time.perf_counter(), stage
+        if not services.dossier_progress(dossier_id=dossier_id, token=token, percent=percent, stage=stage):
+            raise CompileError("This dossier was restarted elsewhere.")
+
+    step(5, "Reading the case")
+    data, exhibits = snapshot(dossier)
+    step(15, "Checking every exhibit")
+    check_exhibits(
+        exhibits,
+        lambda f: services.dossier_progress(
+            dossier_id=dossier_id, token=token, percent=15 + int(20 * f), stage="Checking every exhibit"
+        ),
+    )
+    if data.photos_inline:
+        for entry, ex in zip(data.exhibits, exhibits, strict=True):
+            if ex.preview_name and not ex.is_withdrawn:
+                entry.image = evidence_store.read_all(case, ex.preview_name)
+    step(35, "Laying out the pages")
+    with tempfile.TemporaryDirectory(prefix="dossier-") as tmp:
+        tmp = Path(tmp)
+        unsigned, signed, pack = tmp / "unsigned.pdf", tmp / "dossier.pdf", tmp / "pack.zip"
+        with open(unsigned, "wb") as out:
+            pages = pdf.render(
+                data,
+                out,
+                progress=lambda f: services.dossier_progress(
+                    dossier_id=dossier_id, token=token, percent=35 + int(40 * f), stage="Laying out the pages"
+                ),
+            )
+        step(75, "Signing")
+        try:
+            with open(unsigned, "rb") as source, open(signed, "wb") as destination:
+                signing.sign_pdf(source, destination, reason=f"Dossier {dossier.verification_code}")
+        except signing.SigningUnavailable as error:
+            raise CompileError(str(error)) from None
+        step(85, "Packing the evidence")
+        pdf_name = f"dossier-{dossier.verification_code}.pdf"
+        write_pack(pack, signed, pdf_name, exhibits, data)
+        step(95, "Saving")
+        stored_pdf = evidence_store.store_stream(case, _file_chunks(signed))
+        stored_pack = evidence_store.store_stream(case, _file_chunks(pack))
+    timings[current] = round(time.perf_counter() - clock, 3)
+    finished = services.dossier_finish(
+        dossier_id=dossier_id,
+        token=token,
+        file_name=stored_pdf.storage_name,
+        sha256=stored_pdf.sha256,
+        size=stored_pdf.size,
+        pages=pages,
+        pack_name=stored_pack.storage_name,
+        pack_sha256=stored_pack.sha256,
+        pack_size=stored_pack.size,
+        timings=timings,
+    )
+    if not finished:
+        evidence_store.discard(case.pk, stored_pdf.storage_name)
+        evidence_store.discard(case.pk, stored_pack.storage_name)

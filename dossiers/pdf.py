@@ -1,0 +1,495 @@
+"""The dossier's layout, with ReportLab.
+
+Every string a user typed goes through `text()` (redacted, then XML-escaped) before
+it reaches a Paragraph: ReportLab's paragraph markup can load local files.
+"""
+
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    Image,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+FONT_DIR = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+_registered = False
+
+
+def register_fonts() -> None:
+    """Bitstream Vera, shipped inside ReportLab: embedded in the PDF, nothing fetched."""
+    global _registered
+    if _registered:
+        return
+    for name, file in (
+        ("Body", "Vera.ttf"),
+        ("Body-Bold", "VeraBd.ttf"),
+        ("Body-Italic", "VeraIt.ttf"),
+        ("Body-BoldItalic", "VeraBI.ttf"),
+    ):
+        pdfmetrics.registerFont(TTFont(name, os.path.join(FONT_DIR, file)))
+    pdfmetrics.registerFontFamily(
+        "Body", normal="Body", bold="Body-Bold", italic="Body-Italic", boldItalic="Body-BoldItalic"
+    )
+    _registered = True
+
+
+INK = colors.HexColor("#1b1f24")
+MUTED = colors.HexColor("#4a5460")
+RULE = colors.HexColor("#9aa4ad")
+SHADES = [
+    "#1b1f24",
+    "#5c6670",
+    "#9aa4ad",
+    "#d0d5da",
+    "#3d4650",
+    "#7d8790",
+    "#b8c0c8",
+    "#2c333a",
+    "#6e7881",
+    "#a8b1ba",
+    "#e3e6e9",
+]
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName="Body", fontSize=9.5, leading=13, textColor=INK, spaceAfter=3)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, textColor=MUTED),
+        "mono": ParagraphStyle("mono", parent=base, fontName="Courier", fontSize=7, leading=9),
+        "label": ParagraphStyle(
+            "label", parent=base, fontName="Body-Bold", fontSize=8, leading=10, textColor=MUTED, spaceAfter=0
+        ),
+        "h1": ParagraphStyle(
+            "h1", parent=base, fontName="Body-Bold", fontSize=17, leading=22, spaceBefore=4, spaceAfter=10
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontName="Body-Bold", fontSize=12, leading=16, spaceBefore=10, spaceAfter=5
+        ),
+        "entry": ParagraphStyle(
+            "entry", parent=base, fontName="Body-Bold", fontSize=10.5, leading=14, spaceBefore=8, spaceAfter=2
+        ),
+        "cover_title": ParagraphStyle(
+            "cover_title", parent=base, fontName="Body-Bold", fontSize=24, leading=30, spaceAfter=14
+        ),
+        "cover": ParagraphStyle("cover", parent=base, fontSize=11.5, leading=17),
+        "code": ParagraphStyle(
+            "code",
+            parent=base,
+            fontName="Body-Bold",
+            fontSize=20,
+            leading=26,
+            alignment=TA_CENTER,
+            spaceBefore=6,
+            spaceAfter=6,
+        ),
+    }
+
+
+# Data handed over by compile.py -------------------------------------------------------------------
+
+
+@dataclass
+class IncidentEntry:
+    number: int
+    when: str
+    precision: str
+    kind: str
+    title: str
+    narrative: str
+    impact: str
+    where: str
+    parties: list[str]
+    references: list[str]
+    exhibits: list[str]
+    outcome: str
+    tags: list[str]
+
+
+@dataclass
+class ExhibitEntry:
+    mark: str
+    description: str
+    kind: str
+    obtained: str
+    content_type: str
+    size: str
+    sha256: str
+    source_url: str
+    withdrawn: str
+    incidents: str
+    image: bytes | None = None  # the downscaled preview, for photos printed inline
+
+
+@dataclass
+class DossierData:
+    case_title: str
+    prepared_by: str
+    prepared_at: str
+    audience: str
+    verification_code: str
+    verify_url: str
+    period: str
+    time_zone_note: str
+    photos_inline: bool
+    redacted: bool
+    counts_by_kind: list[tuple[str, int]]
+    months: list[tuple[str, dict[str, int]]]
+    kinds_in_chart: list[tuple[str, str]]
+    suspects: list[tuple[str, str, int]]
+    agencies: list[tuple[str, str, str, str, str]]
+    incidents: list[IncidentEntry]
+    parties: list[tuple[str, str, str, str]]
+    exhibits: list[ExhibitEntry]
+    record: list[tuple[str, str]]
+    audit_statement: str
+    text: Callable[[str], str] = field(default=lambda s: escape(s or ""))
+
+
+# Page furniture -------------------------------------------------------------------------------------
+
+
+class NumberedCanvas(rl_canvas.Canvas):
+    """Holds each page until the end so that every footer can say 'page N of M'."""
+
+    def __init__(self, *args, footer: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+        self.footer = footer
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = self.total_pages = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._draw_footer(total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, total: int) -> None:
+        self.saveState()
+        self.setFont("Body", 7.5)
+        self.setFillColor(MUTED)
+        width, _ = A4
+        self.drawString(18 * mm, 10 * mm, self.footer)
+        self.drawRightString(width - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
+        self.setStrokeColor(RULE)
+        self.line(18 * mm, 13.5 * mm, width - 18 * mm, 13.5 * mm)
+        self.restoreState()
+
+
+class Bookmark(Flowable):
+    """An invisible mark that adds an entry to the PDF's outline (its bookmarks)."""
+
+    def __init__(self, title: str, level: int = 0):
+        super().__init__()
+        self.title, self.level = title, level
+        self.width = self.height = 0
+
+    def draw(self):
+        key = f"bm{id(self)}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(self.title, key, level=self.level, closed=self.level == 0)
+
+
+# Sections ----------------------------------------------------------------------------------------
+
+
+def chart(data: DossierData, width: float) -> Drawing:
+    """Incidents per month, stacked by kind: distinct greys, every bar labelled with its total."""
+    height = 62 * mm
+    drawing = Drawing(width, height + 14 * mm)
+    if not data.months:
+        return drawing
+    kinds = [kind for kind, _ in data.kinds_in_chart]
+    peak = max(sum(counts.values()) for _, counts in data.months) or 1
+    left, bottom, plot_h = 8 * mm, 12 * mm, height - 16 * mm
+    slot = (width - left) / len(data.months)
+    bar_w = max(1.5, min(14 * mm, slot * 0.7))
+    drawing.add(Line(left, bottom, width, bottom, strokeColor=INK, strokeWidth=0.5))
+    drawing.add(String(0, bottom + plot_h - 6, str(peak), fontName="Body", fontSize=6.5, fillColor=MUTED))
+    label_every = max(1, round(len(data.months) / 12))
+    for i, (label, counts) in enumerate(data.months):
+        x = left + i * slot + (slot - bar_w) / 2
+        y = bottom
+        for k, kind in enumerate(kinds):
+            n = counts.get(kind, 0)
+            if n:
+                h = plot_h * n / peak
+                drawing.add(
+                    Rect(
+                        x,
+                        y,
+                        bar_w,
+                        h,
+                        fillColor=colors.HexColor(SHADES[k % len(SHADES)]),
+                        strokeColor=colors.white,
+                        strokeWidth=0.3,
+                    )
+                )
+                y += h
+        total = sum(counts.values())
+        if total:
+            drawing.add(String(x + bar_w / 2, y + 2, str(total), fontName="Body", fontSize=6.5, textAnchor="middle"))
+        if i % label_every == 0:
+            drawing.add(
+                String(
+                    x + bar_w / 2,
+                    bottom - 9,
+                    label,
+                    fontName="Body",
+                    fontSize=6.5,
+                    textAnchor="middle",
+                    fillColor=MUTED,
+                )
+            )
+    # Legend: swatch and name, in stacking order from the bottom of each bar.
+    lx, ly = left, height + 6 * mm
+    for k, (_, name) in enumerate(data.kinds_in_chart):
+        drawing.add(
+            Rect(lx, ly, 7, 7, fillColor=colors.HexColor(SHADES[k % len(SHADES)]), strokeColor=INK, strokeWidth=0.3)
+        )
+        drawing.add(String(lx + 10, ly + 1, name, fontName="Body", fontSize=6.5))
+        lx += 16 + pdfmetrics.stringWidth(name, "Body", 6.5)
+        if lx > width - 40 * mm:
+            lx, ly = left, ly - 10
+    return drawing
+
+
+def _table(rows, widths, st, header=True) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    style = [
+        ("FONT", (0, 0), (-1, -1), "Body", 8.5),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        style += [("FONT", (0, 0), (-1, 0), "Body-Bold", 8.5), ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK)]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def build_story(data: DossierData, width: float, progress: Callable[[float], None]) -> list:
+    st, t = styles(), data.text
+    p = Paragraph
+    story: list = [Bookmark("Cover")]
+
+    # Cover
+    story += [
+        Spacer(1, 30 * mm),
+        p("Chronology of incidents and evidence", st["cover_title"]),
+        p(f"<b>Case:</b> {t(data.case_title)}", st["cover"]),
+        p(f"<b>Prepared by:</b> {t(data.prepared_by)}", st["cover"]),
+        p(f"<b>Prepared on:</b> {escape(data.prepared_at)}", st["cover"]),
+        p(f"<b>Prepared for:</b> {escape(data.audience)}", st["cover"]),
+        p(f"<b>Period covered:</b> {escape(data.period)}", st["cover"]),
+        p(f"<b>Incidents:</b> {len(data.incidents)} &nbsp; <b>Exhibits:</b> {len(data.exhibits)}", st["cover"]),
+        Spacer(1, 14 * mm),
+        p("Verification code", ParagraphStyle("vc", parent=st["label"], alignment=TA_CENTER)),
+        p(escape(data.verification_code), st["code"]),
+        p(
+            f"To check that a copy of this document is unaltered, go to {escape(data.verify_url)} and enter this "
+            "code: the page shows the SHA-256 fingerprint, date and page count of the original. The document is "
+            "also digitally signed.",
+            st["small"],
+        ),
+        Spacer(1, 8 * mm),
+        p(escape(data.time_zone_note), st["small"]),
+    ]
+    if data.redacted:
+        story.append(p("Children's names are shown as their initials.", st["small"]))
+    story.append(PageBreak())
+
+    # Summary
+    story += [Bookmark("Summary"), p("Summary", st["h1"]), p(f"Period: {escape(data.period)}", st["body"])]
+    story += [p("Incidents per month, by kind", st["h2"]), chart(data, width)]
+    story += [p("Incidents by kind", st["h2"])]
+    story.append(
+        _table(
+            [["Kind", "Incidents"]] + [[k, str(n)] for k, n in data.counts_by_kind], [width * 0.75, width * 0.25], st
+        )
+    )
+    story.append(p("Suspected perpetrators", st["h2"]))
+    if data.suspects:
+        story.append(
+            _table(
+                [["Name", "Usernames", "Incidents"]]
+                + [[p(t(name), st["body"]), p(t(handles), st["small"]), str(n)] for name, handles, n in data.suspects],
+                [width * 0.4, width * 0.45, width * 0.15],
+                st,
+            )
+        )
+    else:
+        story.append(p("None named.", st["body"]))
+    story.append(p("Agencies and reference numbers", st["h2"]))
+    if data.agencies:
+        story.append(
+            _table(
+                [["Reference", "Kind", "Agency", "Officer", "Status"]]
+                + [[p(t(a), st["body"]) for a in row] for row in data.agencies],
+                [width * 0.2, width * 0.22, width * 0.24, width * 0.18, width * 0.16],
+                st,
+            )
+        )
+    else:
+        story.append(p("None recorded.", st["body"]))
+    story.append(PageBreak())
+
+    # Chronology
+    story += [Bookmark("Chronology"), p("Chronology", st["h1"])]
+    total = max(1, len(data.incidents))
+    for index, entry in enumerate(data.incidents):
+        head = [
+            Bookmark(f"{entry.number}. {entry.when}", level=1),
+            p(f"{entry.number}. {escape(entry.when)} — {t(entry.title)}", st["entry"]),
+            p(f"{escape(entry.kind)} · {escape(entry.precision)}", st["small"]),
+        ]
+        body = [p("What happened", st["label"]), p(t(entry.narrative).replace("\n", "<br/>"), st["body"])]
+        if entry.impact:
+            body += [p("Impact on the family", st["label"]), p(t(entry.impact).replace("\n", "<br/>"), st["body"])]
+        if entry.where:
+            body += [p("Where", st["label"]), p(t(entry.where), st["body"])]
+        if entry.parties:
+            body += [p("People and organisations", st["label"]), p("; ".join(t(x) for x in entry.parties), st["body"])]
+        if entry.references:
+            body += [p("Reference numbers", st["label"]), p("; ".join(t(x) for x in entry.references), st["body"])]
+        if entry.exhibits:
+            body += [p("Exhibits", st["label"]), p(", ".join(escape(x) for x in entry.exhibits), st["body"])]
+        if entry.outcome:
+            body += [p("Outcome", st["label"]), p(t(entry.outcome), st["body"])]
+        if entry.tags:
+            body += [p("Tags: " + ", ".join(t(x) for x in entry.tags), st["small"])]
+        story += [CondPageBreak(30 * mm), KeepTogether(head + body[:2]), *body[2:]]
+        if index % 100 == 0:
+            progress(index / total)
+
+    # Parties
+    story += [PageBreak(), Bookmark("People and organisations"), p("Index of people and organisations", st["h1"])]
+    story.append(
+        _table(
+            [["Name", "Role", "Usernames and other names", "Incidents"]]
+            + [
+                [
+                    p(t(name), st["body"]),
+                    p(escape(kind), st["body"]),
+                    p(t(names), st["small"]),
+                    p(escape(nums), st["small"]),
+                ]
+                for name, kind, names, nums in data.parties
+            ],
+            [width * 0.27, width * 0.2, width * 0.3, width * 0.23],
+            st,
+        )
+    )
+
+    # Exhibits
+    story += [PageBreak(), Bookmark("Exhibits"), p("Exhibit list", st["h1"])]
+    rows = [["Mark", "Description", "Obtained", "Type and size", "SHA-256"]]
+    for ex in data.exhibits:
+        description = t(ex.description)
+        if ex.withdrawn:
+            description = f"<b>WITHDRAWN:</b> {t(ex.withdrawn)}<br/>{description}"
+        if ex.source_url:
+            description += f"<br/><font size='7'>{t(ex.source_url)}</font>"
+        sha = ex.sha256 or "(link only, no file)"
+        rows.append(
+            [
+                p(f"<b>{escape(ex.mark)}</b>", st["body"]),
+                p(description, st["body"]),
+                p(t(ex.obtained), st["small"]),
+                p(f"{escape(ex.kind)}<br/>{escape(ex.content_type)}<br/>{escape(ex.size)}", st["small"]),
+                p(escape(sha[:32]) + "<br/>" + escape(sha[32:]), st["mono"]),
+            ]
+        )
+    story.append(_table(rows, [width * 0.08, width * 0.37, width * 0.15, width * 0.17, width * 0.23], st))
+
+    # Photos
+    photos = [ex for ex in data.exhibits if ex.image and not ex.withdrawn]
+    if photos and data.photos_inline:
+        story += [PageBreak(), Bookmark("Photos"), p("Photographs and screenshots", st["h1"])]
+        for ex in photos:
+            reader = ImageReader(io.BytesIO(ex.image))
+            iw, ih = reader.getSize()
+            scale = min(width / iw, 110 * mm / ih, 1.5)
+            story.append(
+                KeepTogether(
+                    [
+                        p(f"Exhibit {escape(ex.mark)}", st["entry"]),
+                        Image(io.BytesIO(ex.image), width=iw * scale, height=ih * scale),
+                        p(t(ex.description), st["small"]),
+                    ]
+                )
+            )
+
+    # Statement of record
+    story += [PageBreak(), Bookmark("Statement of record"), p("Statement of record", st["h1"])]
+    story.append(p(escape(data.audit_statement), st["body"]))
+    story.append(
+        _table(
+            [["Incident", "Logged and changed (from the audit trail)"]]
+            + [[p(escape(a), st["body"]), p(t(b), st["small"])] for a, b in data.record],
+            [width * 0.25, width * 0.75],
+            st,
+        )
+    )
+    return story
+
+
+def render(data: DossierData, out, progress: Callable[[float], None] = lambda _f: None) -> int:
+    """Lay the dossier out into `out` (a binary file); returns the page count."""
+    register_fonts()
+    margin = 18 * mm
+    doc = BaseDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=16 * mm,
+        bottomMargin=20 * mm,
+        title=f"Dossier {data.verification_code}",
+        author=data.prepared_by,
+        subject="Chronology of incidents and evidence",
+        creator="Referral Tracker",
+        keywords=f"verification code {data.verification_code}",
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    pages: dict = {}
+
+    def canvasmaker(*args, **kwargs):
+        c = NumberedCanvas(*args, footer=f"Dossier {data.verification_code} · {data.case_title[:60]}", **kwargs)
+        pages["canvas"] = c
+        return c
+
+    doc.build(build_story(data, doc.width, progress), canvasmaker=canvasmaker)
+    return pages["canvas"].total_pages

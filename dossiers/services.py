@@ -1,0 +1,156 @@
+"""Every write to a dossier row. The worker changes a row only while it holds the claim token."""
+
+import datetime as dt
+import logging
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from audit import services as audit
+
+from .models import Dossier
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(dossier_id: int) -> bool:
+    """Hand the dossier to the worker. If the broker is down the row stays queued and the sweep retries."""
+    from .tasks import compile_dossier
+
+    try:
+        compile_dossier.apply_async(args=[dossier_id], retry=False)
+    except Exception:
+        logger.warning("Could not reach the broker for dossier %s; the sweep will retry.", dossier_id, exc_info=True)
+        return False
+    Dossier.objects.filter(pk=dossier_id, status=Dossier.Status.QUEUED).update(heartbeat_at=timezone.now())
+    return True
+
+
+@transaction.atomic
+def dossier_request(*, user, case, options: dict) -> Dossier:
+    dossier = Dossier.objects.create(case=case, requested_by=user, options=options, heartbeat_at=timezone.now())
+    audit.event_record(
+        actor=user,
+        case_id=case.pk,
+        action="dossier.request",
+        target=dossier,
+        details={"options": options, "verification_code": dossier.verification_code},
+    )
+    transaction.on_commit(lambda: enqueue(dossier.pk))
+    return dossier
+
+
+def dossier_claim(*, dossier_id: int) -> str | None:
+    """Take a queued dossier for this run. None if another run has it or it is finished (a redelivery)."""
+    token = secrets.token_hex(16)
+    now = timezone.now()
+    claimed = Dossier.objects.filter(pk=dossier_id, status=Dossier.Status.QUEUED).update(
+        status=Dossier.Status.RUNNING,
+        claim_token=token,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        heartbeat_at=now,
+        progress=1,
+        stage="Starting",
+        error="",
+    )
+    return token if claimed == 1 else None
+
+
+def dossier_progress(*, dossier_id: int, token: str, percent: int, stage: str) -> bool:
+    return bool(
+        Dossier.objects.filter(pk=dossier_id, status=Dossier.Status.RUNNING, claim_token=token).update(
+            progress=max(1, min(99, percent)), stage=stage, heartbeat_at=timezone.now()
+        )
+    )
+
+
+def dossier_finish(*, dossier_id: int, token: str, **fields) -> bool:
+    """Mark the run done, once: a second finish (or one from a run that lost its claim) changes nothing."""
+    with transaction.atomic():
+        done = Dossier.objects.filter(pk=dossier_id, status=Dossier.Status.RUNNING, claim_token=token).update(
+            status=Dossier.Status.DONE, progress=100, stage="Ready", finished_at=timezone.now(), **fields
+        )
+        if done:
+            dossier = Dossier.objects.get(pk=dossier_id)
+            audit.event_record(
+                case_id=dossier.case_id,
+                action="dossier.done",
+                target=dossier,
+                details={"sha256": dossier.sha256, "pages": dossier.pages, "pack_sha256": dossier.pack_sha256},
+            )
+    return bool(done)
+
+
+def dossier_fail(*, dossier_id: int, token: str | None, error: str) -> bool:
+    with transaction.atomic():
+        rows = Dossier.objects.filter(pk=dossier_id, status__in=[Dossier.Status.RUNNING, Dossier.Status.QUEUED])
+        if token is not None:
+            rows = rows.filter(claim_token=token)
+        failed = rows.update(status=Dossier.Status.FAILED, stage="Failed", error=error, finished_at=timezone.now())
+        if failed:
+            dossier = Dossier.objects.get(pk=dossier_id)
+            audit.event_record(
+                case_id=dossier.case_id, action="dossier.failed", target=dossier, details={"error": error}
+            )
+    return bool(failed)
+
+
+def dossier_download_record(*, user, dossier: Dossier, what: str) -> None:
+    audit.event_record(
+        actor=user,
+        case_id=dossier.case_id,
+        action=f"dossier.download_{what}",
+        target=dossier,
+        details={"verification_code": dossier.verification_code},
+    )
+
+
+def dossiers_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Put stuck dossiers back on their way; fail those that ran past the time limit.
+
+    - queued for longer than DOSSIER_REQUEUE_SECONDS (the broker was down when asked): enqueued again;
+    - running with no progress for DOSSIER_STALE_SECONDS (its worker died): back to queued, enqueued again,
+      up to DOSSIER_MAX_ATTEMPTS runs;
+    - running for longer than the task's hard time limit: failed with a message.
+    The conditional claim makes a re-enqueued dossier safe if the first message arrives after all.
+    """
+    from referral_tracker.celery import TASK_TIME_LIMIT
+
+    now = now or timezone.now()
+    requeue_before = now - dt.timedelta(seconds=settings.DOSSIER_REQUEUE_SECONDS)
+    stale_before = now - dt.timedelta(seconds=settings.DOSSIER_STALE_SECONDS)
+    limit_before = now - dt.timedelta(seconds=TASK_TIME_LIMIT)
+    counts = {"requeued": 0, "restarted": 0, "failed": 0}
+
+    for dossier_id in Dossier.objects.filter(status=Dossier.Status.RUNNING, started_at__lt=limit_before).values_list(
+        "pk", flat=True
+    ):
+        minutes = TASK_TIME_LIMIT // 60
+        counts["failed"] += dossier_fail(
+            dossier_id=dossier_id,
+            token=None,
+            error=f"Making this dossier took longer than {minutes} minutes and was stopped. Try a shorter date range.",
+        )
+    stale = Dossier.objects.filter(status=Dossier.Status.RUNNING, heartbeat_at__lt=stale_before)
+    for dossier_id, attempts in stale.values_list("pk", "attempts"):
+        if attempts >= settings.DOSSIER_MAX_ATTEMPTS:
+            counts["failed"] += dossier_fail(
+                dossier_id=dossier_id,
+                token=None,
+                error="The worker stopped while making this dossier, several times. Please try again later.",
+            )
+        elif Dossier.objects.filter(pk=dossier_id, status=Dossier.Status.RUNNING, heartbeat_at__lt=stale_before).update(
+            status=Dossier.Status.QUEUED, claim_token="", stage="Waiting to start again", heartbeat_at=None
+        ):
+            counts["restarted"] += 1
+            enqueue(dossier_id)
+    waiting = Dossier.objects.filter(status=Dossier.Status.QUEUED).filter(
+        Q(heartbeat_at__lt=requeue_before) | Q(heartbeat_at__isnull=True)
+    )
+    for dossier_id in waiting.values_list("pk", flat=True):
+        counts["requeued"] += enqueue(dossier_id)
+    return counts

@@ -1,0 +1,85 @@
+"""PAdES signatures with pyHanko, using the installation's key and certificate."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+
+
+class SigningUnavailable(Exception):
+    pass
+
+
+def make_self_signed(*, common_name: str, organisation: str, key_path: Path, cert_path: Path, days: int = 3650):
+    """A new RSA key and a self-signed certificate for document signing, written as PEM (key mode 0600)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    key_path.chmod(0o600)
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def _signer():
+    from pyhanko.sign import signers
+
+    key, cert = Path(settings.SIGNING_KEY_FILE), Path(settings.SIGNING_CERT_FILE)
+    if not key.exists() or not cert.exists():
+        raise SigningUnavailable("This installation has no signing key yet. Run: python manage.py make_signing_key")
+    passphrase = settings.SIGNING_KEY_PASSPHRASE.encode() or None
+    return signers.SimpleSigner.load(str(key), str(cert), key_passphrase=passphrase)
+
+
+def sign_pdf(source, destination, *, reason: str, location: str = "") -> None:
+    """Add a PAdES (B-B) signature to the PDF in `source` (binary file), writing to `destination`."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    writer = IncrementalPdfFileWriter(source)
+    meta = signers.PdfSignatureMetadata(
+        field_name="Signature1",
+        reason=reason,
+        location=location or None,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+    )
+    signers.sign_pdf(writer, meta, signer=_signer(), output=destination)

@@ -1,0 +1,101 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from incidents import access, evidence_store
+from incidents.views import _context, _gate
+
+from . import services
+from .forms import DossierForm, VerifyForm
+from .models import Dossier
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_list(request: HttpRequest, case_id: int) -> HttpResponse:
+    membership = _gate(request, case_id, access.EXPORT, page="dossiers" if request.method == "GET" else None)
+    form = DossierForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.dossier_request(user=request.user, case=membership.case, options=form.options())
+        messages.success(request, "Your dossier is being made. This page shows its progress.")
+        return redirect("dossiers:dossier_list", case_id=case_id)
+    dossiers = Dossier.objects.filter(case=membership.case).select_related("requested_by")
+    working = any(not d.is_finished for d in dossiers)
+    return render(
+        request,
+        "dossiers/dossier_list.html",
+        _context(membership, form=form, dossiers=dossiers, working=working),
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@never_cache
+def dossier_status(request: HttpRequest, case_id: int, dossier_id: int) -> JsonResponse:
+    membership = access.require(request.user, case_id, access.EXPORT)
+    dossier = get_object_or_404(Dossier, pk=dossier_id, case=membership.case)
+    return JsonResponse(
+        {
+            "id": dossier.pk,
+            "status": dossier.status,
+            "status_label": dossier.get_status_display(),
+            "progress": dossier.progress,
+            "stage": dossier.stage,
+            "error": dossier.error,
+            "pages": dossier.pages,
+            "size": dossier.size,
+            "sha256": dossier.sha256,
+        }
+    )
+
+
+def _download(request, case_id: int, dossier_id: int, what: str) -> StreamingHttpResponse:
+    membership = access.require(request.user, case_id, access.EXPORT)
+    dossier = get_object_or_404(Dossier, pk=dossier_id, case=membership.case, status=Dossier.Status.DONE)
+    name = dossier.file_name if what == "pdf" else dossier.pack_name
+    if not name:
+        raise Http404("Not available.")
+    services.dossier_download_record(user=request.user, dossier=dossier, what=what)
+    filename = f"dossier-{dossier.verification_code}.{'pdf' if what == 'pdf' else 'zip'}"
+    response = StreamingHttpResponse(
+        evidence_store.read_chunks(membership.case, name),
+        content_type="application/pdf" if what == "pdf" else "application/zip",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Length"] = str(dossier.size if what == "pdf" else dossier.pack_size)
+    response["Cache-Control"] = "no-store, private"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def dossier_pdf(request: HttpRequest, case_id: int, dossier_id: int) -> StreamingHttpResponse:
+    return _download(request, case_id, dossier_id, "pdf")
+
+
+@login_required
+def dossier_pack(request: HttpRequest, case_id: int, dossier_id: int) -> StreamingHttpResponse:
+    return _download(request, case_id, dossier_id, "pack")
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Anyone holding a dossier's code sees its fingerprint, date and page count, and nothing of its content."""
+    form = VerifyForm(request.GET or None)
+    dossier = None
+    if form.is_bound and form.is_valid():
+        dossier = (
+            Dossier.objects.filter(verification_code=form.cleaned_data["code"], status=Dossier.Status.DONE)
+            .only("verification_code", "sha256", "pages", "finished_at", "size")
+            .first()
+        )
+        if dossier is None:
+            form.add_error("code", "No finished dossier has this code. Check it against the cover.")
+    return render(
+        request,
+        "dossiers/verify.html",
+        {"form": form, "dossier": dossier},
+        status=404 if form.is_bound and dossier is None else 200,
+    )

@@ -1,0 +1,276 @@
+"""The evidence store: the only code that reads or writes evidence bytes.
+
+Originals are encrypted at rest with the case's own data key (AES-256-GCM, in
+64 KiB chunks), and that key is stored wrapped by the installation's master key.
+The SHA-256 of the original bytes is computed while they are copied, so it is the
+hash of exactly what was received. Files are written under a temporary name and
+renamed into place; once written, a file is never changed.
+
+File format: b"RTEV1" + 7-byte random nonce prefix, then chunks of up to 64 KiB of
+plaintext, each sealed as AES-GCM(ciphertext + 16-byte tag) with the nonce
+prefix + 4-byte chunk counter + 1-byte "last chunk" flag, so that reordered,
+truncated or appended chunks fail to decrypt.
+"""
+
+import base64
+import hashlib
+import logging
+import os
+import secrets
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import magic
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.db import transaction
+
+from . import images
+from .models import Case, Evidence
+
+logger = logging.getLogger(__name__)
+
+MAGIC = b"RTEV1"
+NONCE_PREFIX_BYTES = 7
+CHUNK = 64 * 1024
+TAG = 16
+SNIFF_BYTES = 8192
+
+# Sniffed type -> what the file may be. Anything else is refused.
+ALLOWED_TYPES = {
+    "image/png", "image/jpeg", "image/gif", "image/webp", "image/heic", "image/heif",
+    "application/pdf", "text/plain", "message/rfc822", "text/html", "application/xhtml+xml",
+    "application/msword", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text", "application/rtf", "text/rtf",
+    "audio/mpeg", "audio/mp4", "audio/x-m4a", "audio/wav", "audio/x-wav", "audio/ogg", "audio/webm", "audio/aac",
+    "video/mp4", "video/quicktime", "video/webm", "video/3gpp", "video/x-matroska",
+}  # fmt: skip
+
+
+class EvidenceError(Exception):
+    """A problem with an upload, worded for the person who made it."""
+
+
+class EvidenceTooLarge(EvidenceError):
+    pass
+
+
+class IntegrityFailure(Exception):
+    """Stored bytes no longer decrypt or no longer match their recorded hash."""
+
+
+@dataclass
+class Stored:
+    storage_name: str
+    sha256: str
+    size: int
+    content_type: str
+    preview_name: str = ""
+
+
+# Keys --------------------------------------------------------------------------------------------
+
+
+def _master_key() -> bytes:
+    encoded = settings.EVIDENCE_MASTER_KEY
+    if not encoded:
+        path = Path(settings.EVIDENCE_KEY_FILE)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+            logger.warning("Created a new evidence master key at %s. Back it up: without it, evidence is lost.", path)
+        encoded = path.read_text().strip()
+    key = base64.b64decode(encoded)
+    if len(key) != 32:
+        raise RuntimeError("The evidence master key must be 32 bytes, base64-encoded.")
+    return key
+
+
+def _case_key(case: Case) -> bytes:
+    """The case's data key, created and wrapped on first use."""
+    aad = f"case:{case.pk}".encode()
+    if not case.wrapped_key:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().only("id", "wrapped_key").get(pk=case.pk)
+            if not locked.wrapped_key:
+                nonce = secrets.token_bytes(12)
+                wrapped = nonce + AESGCM(_master_key()).encrypt(nonce, secrets.token_bytes(32), aad)
+                Case.objects.filter(pk=case.pk).update(wrapped_key=wrapped)
+                locked.wrapped_key = wrapped
+            case.wrapped_key = bytes(locked.wrapped_key)
+    wrapped = bytes(case.wrapped_key)
+    return AESGCM(_master_key()).decrypt(wrapped[:12], wrapped[12:], aad)
+
+
+# Paths -------------------------------------------------------------------------------------------
+
+
+def _root() -> Path:
+    return Path(settings.EVIDENCE_ROOT)
+
+
+def _path(case_id: int, storage_name: str) -> Path:
+    if not storage_name or "/" in storage_name or storage_name.startswith("."):
+        raise ValueError("bad storage name")
+    return _root() / str(case_id) / storage_name
+
+
+# Writing -----------------------------------------------------------------------------------------
+
+
+def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
+    return prefix + counter.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
+
+
+def _write_encrypted(case: Case, chunks: Iterable[bytes], *, limit: int | None, sniff: bool) -> Stored:
+    aes = AESGCM(_case_key(case))
+    prefix = secrets.token_bytes(NONCE_PREFIX_BYTES)
+    folder = _root() / str(case.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    storage_name = f"{uuid.uuid4().hex}.bin"
+    final = folder / storage_name
+    temporary = folder / f".{storage_name}.part"
+    digest, size, counter, head = hashlib.sha256(), 0, 0, b""
+    pending = b""
+    try:
+        with open(temporary, "xb") as out:
+            out.write(MAGIC + prefix)
+            for piece in _rechunk(chunks):
+                size += len(piece)
+                if limit is not None and size > limit:
+                    raise EvidenceTooLarge(f"This file is larger than {limit // (1024 * 1024)} MB.")
+                digest.update(piece)
+                if sniff and len(head) < SNIFF_BYTES:
+                    head += piece[: SNIFF_BYTES - len(head)]
+                if pending:
+                    out.write(aes.encrypt(_nonce(prefix, counter, False), pending, None))
+                    counter += 1
+                pending = piece
+            out.write(aes.encrypt(_nonce(prefix, counter, True), pending, None))
+            out.flush()
+            os.fsync(out.fileno())
+        content_type = magic.from_buffer(head, mime=True) if sniff else ""
+        os.replace(temporary, final)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return Stored(storage_name=storage_name, sha256=digest.hexdigest(), size=size, content_type=content_type)
+
+
+def _rechunk(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Regroup any iterable of byte strings into CHUNK-sized pieces (the last may be shorter)."""
+    buffer = bytearray()
+    for data in chunks:
+        buffer += data
+        while len(buffer) >= CHUNK:
+            yield bytes(buffer[:CHUNK])
+            del buffer[:CHUNK]
+    if buffer:
+        yield bytes(buffer)
+
+
+def store_upload(case: Case, uploaded_file) -> Stored:
+    """Copy an upload into the store: hashed, sniffed and encrypted as it streams.
+
+    Refuses (and leaves nothing behind) an empty file, a file over the limit, a type
+    that is not on the allow-list, and an image that is damaged or a decompression bomb.
+    Images get a preview: a separate, downscaled working copy, encrypted too.
+    """
+    limit = settings.EVIDENCE_MAX_BYTES
+    stored = _write_encrypted(case, uploaded_file.chunks(CHUNK), limit=limit, sniff=True)
+    try:
+        if stored.size == 0:
+            raise EvidenceError("This file is empty.")
+        if stored.content_type not in ALLOWED_TYPES:
+            raise EvidenceError(
+                f"Files of this type ({stored.content_type}) cannot be added. "
+                "Add photos, screenshots, PDFs, letters, emails, audio or video."
+            )
+        try:
+            preview = images.check_and_preview(uploaded_file, stored.content_type)
+        except images.BadImage as error:
+            raise EvidenceError(str(error)) from None
+        if preview:
+            stored.preview_name = store_derived(case, preview)
+    except BaseException:
+        discard(case.pk, stored.storage_name)
+        raise
+    return stored
+
+
+def store_stream(case: Case, chunks: Iterable[bytes]) -> Stored:
+    """Store any other case document (a compiled dossier, an evidence pack) encrypted like evidence.
+
+    The SHA-256 returned is that of the plaintext: what the reader of the document holds."""
+    return _write_encrypted(case, chunks, limit=None, sniff=False)
+
+
+def store_derived(case: Case, data: bytes) -> str:
+    """Store a working copy (a preview) encrypted like an original; returns its storage name."""
+    return _write_encrypted(case, [data], limit=None, sniff=False).storage_name
+
+
+def discard(case_id: int, storage_name: str) -> None:
+    """Remove a stored file that never became evidence (a duplicate, or a refused upload)."""
+    _path(case_id, storage_name).unlink(missing_ok=True)
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+def read_chunks(case: Case, storage_name: str) -> Iterator[bytes]:
+    """The original bytes, decrypted chunk by chunk; raises IntegrityFailure on any tampering."""
+    aes = AESGCM(_case_key(case))
+    path = _path(case.pk, storage_name)
+    with open(path, "rb") as handle:
+        header = handle.read(len(MAGIC) + NONCE_PREFIX_BYTES)
+        if len(header) != len(MAGIC) + NONCE_PREFIX_BYTES or not header.startswith(MAGIC):
+            raise IntegrityFailure(f"{path.name}: not an evidence file")
+        prefix = header[len(MAGIC) :]
+        counter = 0
+        sealed = handle.read(CHUNK + TAG)
+        while sealed:
+            following = handle.read(CHUNK + TAG)
+            try:
+                yield aes.decrypt(_nonce(prefix, counter, not following), sealed, None)
+            except InvalidTag:
+                raise IntegrityFailure(f"{path.name}: chunk {counter} does not decrypt") from None
+            counter += 1
+            sealed = following
+
+
+def read_all(case: Case, storage_name: str) -> bytes:
+    return b"".join(read_chunks(case, storage_name))
+
+
+def rehash(evidence: Evidence) -> str:
+    """SHA-256 of the stored original, decrypted again from disk."""
+    digest = hashlib.sha256()
+    for chunk in read_chunks(evidence.case, evidence.storage_name):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check(evidence: Evidence) -> str | None:
+    """None if the stored original still matches its recorded hash, else what is wrong."""
+    if not evidence.has_file:
+        return None
+    try:
+        actual = rehash(evidence)
+    except FileNotFoundError:
+        return "the stored file is missing"
+    except IntegrityFailure as failure:
+        return f"the stored file was altered ({failure})"
+    if actual != evidence.sha256:
+        return f"its SHA-256 is now {actual}, not {evidence.sha256}"
+    return None
+
+
+def stored_path_for_tests(evidence: Evidence) -> Path:
+    """Where the encrypted file lies; only tests and verify_evidence's report use it."""
+    return _path(evidence.case_id, evidence.storage_name)

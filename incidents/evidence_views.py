@@ -1,0 +1,200 @@
+"""Evidence pages and downloads. Every look at an exhibit is in the audit trail."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import access, evidence_store, services
+from .forms import EvidenceEditForm, EvidenceForm, WithdrawForm
+from .models import INLINE_IMAGE_TYPES, Evidence, Incident
+from .uploads import TOO_LARGE_FLAG
+from .views import _apply_errors, _context, _gate
+
+# A response carrying uploaded bytes may run nothing, load nothing and be framed by nobody.
+EVIDENCE_CSP = "default-src 'none'; img-src 'self'; style-src 'none'; sandbox; frame-ancestors 'none'"
+
+EXTENSIONS = {
+    "image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp", "application/pdf": "pdf",
+    "text/plain": "txt", "message/rfc822": "eml", "text/html": "html", "audio/mpeg": "mp3", "video/mp4": "mp4",
+    "video/quicktime": "mov", "audio/mp4": "m4a", "audio/x-m4a": "m4a", "audio/wav": "wav", "audio/x-wav": "wav",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx", "application/msword": "doc",
+}  # fmt: skip
+
+
+def _evidence(membership, evidence_id: int) -> Evidence:
+    incidents = Incident.objects.only("id", "title", "kind", "occurred_at", "case_id").order_by("occurred_at")
+    return get_object_or_404(
+        Evidence.objects.filter(case=membership.case)
+        .select_related("uploaded_by", "withdrawn_by", "case")
+        .prefetch_related(Prefetch("incidents", queryset=incidents)),
+        pk=evidence_id,
+    )
+
+
+@login_required
+def evidence_list(request: HttpRequest, case_id: int) -> HttpResponse:
+    membership = _gate(request, case_id, page="evidence")
+    items = (
+        Evidence.objects.filter(case=membership.case)
+        .select_related("uploaded_by")
+        .prefetch_related(Prefetch("incidents", queryset=Incident.objects.only("id", "title", "kind", "case_id")))
+        .order_by("number")
+    )
+    return render(request, "incidents/evidence_list.html", _context(membership, items=items))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    membership = _gate(request, case_id, access.EDIT)
+    case = membership.case
+    initial = {}
+    if request.GET.get("incident", "").isdigit():
+        initial["incidents"] = [int(request.GET["incident"])]
+    form = EvidenceForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        case=case,
+        initial=initial,
+    )
+    if request.method == "POST" and getattr(request, TOO_LARGE_FLAG, False):
+        limit_mb = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+        form.add_error(None, f"A file was larger than {limit_mb} MB and was not uploaded. Nothing was saved.")
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        details = {key: data[key] for key in ("kind", "description", "source_url", "obtained_at", "obtained_from")}
+        results, failures = [], []
+        for uploaded in data["files"] or [None]:
+            try:
+                results.append(
+                    services.evidence_attach(
+                        user=request.user, case=case, uploaded_file=uploaded, incidents=data["incidents"], **details
+                    )
+                )
+            except (evidence_store.EvidenceError, ValidationError) as error:
+                name = services.clean_file_name(uploaded.name) if uploaded else "The link"
+                failures.append(f"{name}: {error.messages[0] if hasattr(error, 'messages') else error}")
+        for result in results:
+            if result.created:
+                messages.success(request, f"Saved as exhibit {result.evidence.mark}.")
+            else:
+                messages.info(request, f"This file is already exhibit {result.evidence.mark}. It has been linked.")
+        if not failures:
+            return redirect("incidents:evidence_list", case_id=case.pk)
+        for failure in failures:
+            form.add_error("files", failure)
+    status = 400 if form.is_bound else 200
+    return render(request, "incidents/evidence_form.html", _context(membership, form=form), status=status)
+
+
+@login_required
+def evidence_detail(request: HttpRequest, case_id: int, evidence_id: int) -> HttpResponse:
+    membership = access.require(request.user, case_id)
+    evidence = _evidence(membership, evidence_id)
+    services.evidence_access_record(user=request.user, evidence=evidence, action="view")
+    return render(
+        request,
+        "incidents/evidence_detail.html",
+        _context(membership, evidence=evidence, withdraw_form=WithdrawForm()),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_edit(request: HttpRequest, case_id: int, evidence_id: int) -> HttpResponse:
+    membership = _gate(request, case_id, access.EDIT)
+    evidence = _evidence(membership, evidence_id)
+    initial = {
+        "description": evidence.description,
+        "source_url": evidence.source_url,
+        "obtained_at": evidence.obtained_at,
+        "obtained_from": evidence.obtained_from,
+        "incidents": [i.pk for i in evidence.incidents.all()],
+    }
+    form = EvidenceEditForm(request.POST if request.method == "POST" else None, case=membership.case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_update(user=request.user, evidence=evidence, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Saved. The file itself is unchanged.")
+            return redirect("incidents:evidence_detail", case_id=case_id, evidence_id=evidence.pk)
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "incidents/evidence_form.html", _context(membership, form=form, evidence=evidence), status=status
+    )
+
+
+@login_required
+@require_POST
+def evidence_withdraw(request: HttpRequest, case_id: int, evidence_id: int) -> HttpResponse:
+    membership = _gate(request, case_id, access.EDIT)
+    evidence = _evidence(membership, evidence_id)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evidence_withdraw(user=request.user, evidence=evidence, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Exhibit {evidence.mark} is withdrawn. It stays in the record, marked.")
+            return redirect("incidents:evidence_detail", case_id=case_id, evidence_id=evidence.pk)
+    return render(
+        request,
+        "incidents/evidence_detail.html",
+        _context(membership, evidence=evidence, withdraw_form=form),
+        status=400,
+    )
+
+
+def _stream(case, storage_name: str, *, content_type: str, filename: str, inline: bool) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(evidence_store.read_chunks(case, storage_name), content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Security-Policy"] = EVIDENCE_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@login_required
+def evidence_download(request: HttpRequest, case_id: int, evidence_id: int) -> StreamingHttpResponse:
+    """The original file, decrypted. Inline only for images sniffed as PNG, JPEG, GIF or WebP."""
+    membership = access.require(request.user, case_id)
+    evidence = _evidence(membership, evidence_id)
+    if not evidence.has_file:
+        raise Http404("This exhibit is a link with no file.")
+    inline = request.GET.get("inline") == "1" and evidence.content_type in INLINE_IMAGE_TYPES
+    services.evidence_access_record(user=request.user, evidence=evidence, action="download")
+    extension = EXTENSIONS.get(evidence.content_type, "bin")
+    return _stream(
+        evidence.case,
+        evidence.storage_name,
+        # Anything but an inline image is sent as opaque bytes: never HTML, SVG or script.
+        content_type=evidence.content_type if inline else "application/octet-stream",
+        filename=f"{evidence.mark.replace('/', '-')}.{extension}",
+        inline=inline,
+    )
+
+
+@login_required
+def evidence_preview(request: HttpRequest, case_id: int, evidence_id: int) -> StreamingHttpResponse:
+    membership = access.require(request.user, case_id)
+    evidence = _evidence(membership, evidence_id)
+    if not evidence.preview_name:
+        raise Http404("No preview.")
+    services.evidence_access_record(user=request.user, evidence=evidence, action="preview")
+    return _stream(
+        evidence.case,
+        evidence.preview_name,
+        content_type="image/jpeg",
+        filename=f"{evidence.mark.replace('/', '-')}-preview.jpg",
+        inline=True,
+    )
