@@ -24,7 +24,7 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --
 # The evidence store and the dossiers live on named volumes mounted at /data;
 # the folders are created here so the volumes start out owned by the app user.
 RUN useradd --create-home --uid 1000 app \
-    && mkdir -p /app/var /data/evidence /data/dossiers \
+    && mkdir -p /app/var /data/evidence /data/dossiers /data/keys \
     && chown -R app:app /app/var /data
 USER app
 

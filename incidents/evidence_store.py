@@ -80,15 +80,31 @@ def _master_key() -> bytes:
         path = Path(settings.EVIDENCE_KEY_FILE)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            # Written under a temporary name and linked into place, so that two processes
+            # starting at once cannot both create a key, nor read a half-written one.
+            temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:
                 handle.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
-            logger.warning("Created a new evidence master key at %s. Back it up: without it, evidence is lost.", path)
+            try:
+                os.link(temporary, path)
+                logger.warning(
+                    "Created a new evidence master key at %s. Back it up: without it, evidence is lost.", path
+                )
+            except FileExistsError:
+                pass  # another process made it first; use theirs
+            finally:
+                temporary.unlink()
         encoded = path.read_text().strip()
     key = base64.b64decode(encoded)
     if len(key) != 32:
         raise RuntimeError("The evidence master key must be 32 bytes, base64-encoded.")
     return key
+
+
+def ensure_master_key() -> None:
+    """Create the master key file now (used by `manage.py prepare_keys`) rather than on first upload."""
+    _master_key()
 
 
 def _case_key(case: Case) -> bytes:

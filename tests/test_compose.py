@@ -30,6 +30,7 @@ REQUIRED_VALUES = {
     "ALLOWED_HOSTS": "tracker.example.org",
     "EMAIL_URL": "smtp+tls://user:password@smtp.example.org:587",
     "DEFAULT_FROM_EMAIL": "no-reply@tracker.example.org",
+    "SITE_URL": "https://tracker.example.org",
 }
 
 
@@ -78,8 +79,11 @@ def test_celery_services_name_the_projects_celery_app(services, service, subcomm
 
 def test_migrations_run_before_the_site_starts(services):
     command = services["migrate"]["command"]
-    assert command[:3] == ["python", "manage.py", "migrate"]
-    assert "migrate" in get_commands()
+    assert command[:2] == ["sh", "-c"]
+    steps = [step.split() for step in command[2].split("&&")]
+    assert steps == [["python", "manage.py", "migrate", "--no-input"], ["python", "manage.py", "prepare_keys"]]
+    assert {"migrate", "prepare_keys"} <= set(get_commands())
+    assert "keys:/data/keys" in services["migrate"]["volumes"]
     assert (BASE_DIR / "manage.py").is_file()
     for name in APP_SERVICES:
         depends_on = services[name]["depends_on"]
