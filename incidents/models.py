@@ -24,6 +24,8 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # The next exhibit number; taken under a row lock so numbers never repeat or skip.
     next_exhibit_number = models.PositiveIntegerField(default=1, editable=False)
+    # The owner can require every member to use two-factor authentication for this case.
+    require_two_factor = models.BooleanField(default=False)
     # This case's evidence key, encrypted with the installation's master key.
     wrapped_key = models.BinaryField(null=True, blank=True, editable=False)
 
@@ -336,6 +338,63 @@ class Evidence(models.Model):
 
 
 INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join a case: a single-use link that expires, bound to whoever accepts it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices)
+    # Only a hash of the token is kept: the link in the email is the only copy.
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} as {self.role}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None and self.expires_at > timezone.now()
+
+
+class Comment(models.Model):
+    """A member's comment on a case or on one incident. Deleting leaves a marker."""
+
+    EDIT_WINDOW_SECONDS = 15 * 60
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "incident", "created_at"], name="comment_case_incident")]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author_id}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def editable_by(self, user) -> bool:
+        age = (timezone.now() - self.created_at).total_seconds()
+        return not self.is_deleted and self.author_id == user.pk and age <= self.EDIT_WINDOW_SECONDS
 
 
 EARLIEST_YEAR = 1900

@@ -1,0 +1,5 @@
+"""Session safety pages (log out everywhere). Kept apart from accounts/urls.py."""
+
+app_name = "security"
+
+urlpatterns: list = []
