@@ -67,6 +67,7 @@ node-deps: node_modules/.installed
 run: deps
 	@mkdir -p var
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(PY) manage.py prepare_keys
 	DEBUG=$${DEBUG:-1} $(PY) manage.py demo_data
 	@echo "Starting the site on http://127.0.0.1:$(PORT)  (Ctrl-C stops the web server and the worker)"
 	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) $(PY) scripts/devserver.py
