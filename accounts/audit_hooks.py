@@ -4,9 +4,12 @@ Django's own log-in and log-out views announce themselves only through the auth
 signals, so these receivers are the one place that records them.
 """
 
+from axes.signals import user_locked_out
 from django.contrib.auth import signals
 
 from audit import services as audit
+
+from .middleware import mark_session_start
 
 
 def _address(request) -> str:
@@ -30,7 +33,19 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     )
 
 
+def on_locked_out(sender, request, username, ip_address, **kwargs):
+    # django-axes refused a log-in: this username from this address had too many failures.
+    # Sent at the failure that locks, and again for each attempt made during the lock.
+    audit.event_record(
+        action="account.locked_out",
+        details={"username": str(username or "")[:254], "address": ip_address or _address(request)},
+    )
+
+
 def connect() -> None:
     signals.user_logged_in.connect(on_login, dispatch_uid="audit_login")
+    # Not an audit event: the session's 12-hour limit counts from here (accounts.middleware).
+    signals.user_logged_in.connect(mark_session_start, dispatch_uid="session_start")
+    user_locked_out.connect(on_locked_out, dispatch_uid="audit_locked_out")
     signals.user_logged_out.connect(on_logout, dispatch_uid="audit_logout")
     signals.user_login_failed.connect(on_login_failed, dispatch_uid="audit_login_failed")

@@ -172,7 +172,7 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
         verb = "Logged" if event.action == "incident.log" else f"Changed (version {event.details.get('revision')})"
         record_lines[event.target_id].append(f"{verb} {when} by {who} (audit event {event.sequence})")
     record = [
-        (f"{numbers[pk]}. {i.display_title}"[:80], "; ".join(record_lines.get(pk, [])))
+        (f"{numbers[pk]}. {redact(i.display_title)}"[:80], "; ".join(record_lines.get(pk, [])))
         for pk, i in ((i.pk, i) for i in incidents)
     ]
     checked, broken = verify_chain(case_chain(case.pk))

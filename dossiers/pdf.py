@@ -81,7 +81,7 @@ def styles() -> dict[str, ParagraphStyle]:
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, textColor=MUTED),
-        "mono": ParagraphStyle("mono", parent=base, fontName="Courier", fontSize=7, leading=9),
+        "mono": ParagraphStyle("mono", parent=base, fontName="Courier", fontSize=8, leading=10, spaceAfter=0),
         "label": ParagraphStyle(
             "label", parent=base, fontName="Body-Bold", fontSize=8, leading=10, textColor=MUTED, spaceAfter=0
         ),
@@ -284,15 +284,19 @@ def chart(data: DossierData, width: float) -> Drawing:
     return drawing
 
 
-def _table(rows, widths, st, header=True) -> Table:
+def _table(rows, widths, st, header=True, ruled_rows: list[int] | None = None) -> Table:
+    """A plain table; a light rule below every row, or only below `ruled_rows` when given."""
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = [
         ("FONT", (0, 0), (-1, -1), "Body", 8.5),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
+    if ruled_rows is None:
+        style.append(("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE))
+    else:
+        style += [("LINEBELOW", (0, r), (-1, r), 0.25, RULE) for r in ruled_rows]
     if header:
         style += [("FONT", (0, 0), (-1, 0), "Body-Bold", 8.5), ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK)]
     table.setStyle(TableStyle(style))
@@ -414,7 +418,10 @@ def build_story(data: DossierData, width: float, progress: Callable[[float], Non
 
     # Exhibits
     story += [PageBreak(), Bookmark("Exhibits"), p("Exhibit list", st["h1"])]
-    rows = [["Mark", "Description", "Obtained", "Type and size", "SHA-256"]]
+    # Each exhibit takes two rows: its details, then its SHA-256 on one unbroken line across the table,
+    # so that the fingerprint can be read, copied and compared whole (a 5th column was too narrow for it).
+    rows = [["Mark", "Description", "Obtained", "Type and size"]]
+    hash_rows = []
     for ex in data.exhibits:
         description = t(ex.description)
         if ex.withdrawn:
@@ -428,10 +435,18 @@ def build_story(data: DossierData, width: float, progress: Callable[[float], Non
                 p(description, st["body"]),
                 p(t(ex.obtained), st["small"]),
                 p(f"{escape(ex.kind)}<br/>{escape(ex.content_type)}<br/>{escape(ex.size)}", st["small"]),
-                p(escape(sha[:32]) + "<br/>" + escape(sha[32:]), st["mono"]),
             ]
         )
-    story.append(_table(rows, [width * 0.08, width * 0.37, width * 0.15, width * 0.17, width * 0.23], st))
+        rows.append([p(f"<font name='Body-Bold'>SHA-256</font> {escape(sha)}", st["mono"]), "", "", ""])
+        hash_rows.append(len(rows) - 1)
+    exhibit_table = _table(rows, [width * 0.1, width * 0.48, width * 0.19, width * 0.23], st, ruled_rows=hash_rows)
+    exhibit_table.setStyle(
+        TableStyle(
+            [cmd for r in hash_rows for cmd in (("SPAN", (0, r), (-1, r)), ("NOSPLIT", (0, r - 1), (-1, r)))]
+            + [("TOPPADDING", (0, r), (-1, r), 0) for r in hash_rows]
+        )
+    )
+    story.append(exhibit_table)
 
     # Photos
     photos = [ex for ex in data.exhibits if ex.image and not ex.withdrawn]

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.two_factor import reauth_redirect
 from incidents import access, evidence_store
 from incidents.views import _context, _gate
 
@@ -55,6 +56,8 @@ def dossier_status(request: HttpRequest, case_id: int, dossier_id: int) -> JsonR
 def _download(request, case_id: int, dossier_id: int, what: str) -> StreamingHttpResponse:
     membership = access.require(request.user, case_id, access.EXPORT)
     dossier = get_object_or_404(Dossier, pk=dossier_id, case=membership.case, status=Dossier.Status.DONE)
+    if (prompt := reauth_redirect(request)) is not None:
+        return prompt
     name = dossier.file_name if what == "pdf" else dossier.pack_name
     if not name:
         raise Http404("Not available.")

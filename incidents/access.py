@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts.two_factor import TwoFactorRequired
+
 from .models import Case, Membership, Role
 
 VIEW = "view"
@@ -52,6 +54,11 @@ def cases_for(user) -> QuerySet[Case]:
     return Case.objects.filter(memberships__user=user, memberships__revoked_at__isnull=True)
 
 
+def session_is_verified_user(user) -> bool:
+    """True when this request's user gave a second factor (django-otp marks the request's user)."""
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
 def require(user, case_id, action: str = VIEW) -> Membership:
     """The user's active membership of the case, with the case loaded; 404 or 403 otherwise."""
     try:
@@ -61,6 +68,8 @@ def require(user, case_id, action: str = VIEW) -> Membership:
     membership = memberships_for(user).select_related("case").filter(case_id=case_id).first()
     if membership is None:
         raise Http404("No such case.")
+    if membership.case.require_two_factor and not session_is_verified_user(user):
+        raise TwoFactorRequired()
     if not can(membership.role, action):
         raise PermissionDenied(REFUSALS.get(action, "Your role on this case does not allow this."))
     return membership

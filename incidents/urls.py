@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evidence_views, views
+from . import comment_views, evidence_views, sharing_views, views
 
 app_name = "incidents"
 
@@ -32,4 +32,24 @@ urlpatterns = [
     ),
     path("<int:case_id>/evidence/<int:evidence_id>/file/", evidence_views.evidence_download, name="evidence_download"),
     path("<int:case_id>/evidence/<int:evidence_id>/preview/", evidence_views.evidence_preview, name="evidence_preview"),
+    path("<int:case_id>/sharing/", sharing_views.sharing, name="sharing"),
+    path(
+        "<int:case_id>/sharing/invitations/<int:invitation_id>/cancel/",
+        sharing_views.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path(
+        "<int:case_id>/sharing/members/<int:membership_id>/remove/", sharing_views.member_remove, name="member_remove"
+    ),
+    path(
+        "<int:case_id>/sharing/members/<int:membership_id>/make-owner/",
+        sharing_views.ownership_transfer,
+        name="ownership_transfer",
+    ),
+    path("<int:case_id>/sharing/two-step/", sharing_views.two_factor_requirement, name="two_factor_requirement"),
+    path("invitations/<str:token>/", sharing_views.invitation_accept, name="invitation_accept"),
+    path("<int:case_id>/comments/", comment_views.comment_add, name="comment_add"),
+    path("<int:case_id>/incidents/<int:incident_id>/comments/", comment_views.comment_add, name="comment_add_incident"),
+    path("<int:case_id>/comments/<int:comment_id>/edit/", comment_views.comment_edit, name="comment_edit"),
+    path("<int:case_id>/comments/<int:comment_id>/delete/", comment_views.comment_delete, name="comment_delete"),
 ]

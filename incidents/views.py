@@ -34,6 +34,7 @@ def _context(membership, **extra) -> dict:
         "can_edit": access.can(membership.role, access.EDIT),
         "can_manage": access.can(membership.role, access.MANAGE),
         "can_export": access.can(membership.role, access.EXPORT),
+        "can_share": access.can(membership.role, access.SHARE),
         **extra,
     }
 

@@ -62,6 +62,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The 12-hour limit on a log-in, and no-store on every signed-in response (accounts/middleware.py).
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -124,6 +128,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The log-in form posts the email as "username"; count it lower-cased (log-in ignores case).
+AXES_USERNAME_CALLABLE = "accounts.middleware.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = 1 if env.bool("BEHIND_PROXY", default=False) else None
@@ -135,6 +141,8 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 REAUTH_SECONDS = 10 * 60
+
+OTP_TOTP_ISSUER = "Referral Tracker"
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -59,3 +59,12 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def confirm_recent_login(client) -> None:
+    """As if the person had just re-entered their password (sensitive actions ask for it)."""
+    import time
+
+    session = client.session
+    session["reauth_at"] = time.time()
+    session.save()

@@ -57,6 +57,9 @@ ACTIONS = {
     "reference.update": "changed a reference number",
     "incident.log": "logged an incident",
     "incident.edit": "changed an incident",
+    "comment.add": "added a comment",
+    "comment.edit": "changed a comment",
+    "comment.delete": "deleted a comment",
     "view": "looked at",
 }
 

@@ -1,0 +1,118 @@
+"""Two-factor authentication (TOTP with single-use recovery codes) and re-authentication.
+
+- After the password, an account with a confirmed device must give a code before anything else
+  (TwoFactorMiddleware). Whether it has one is noted in the session at log-in, so pages pay no query.
+- A case whose owner requires two-factor refuses members without it (incidents.access raises
+  TwoFactorRequired; the middleware sends them to set it up).
+- Sensitive actions (downloading a dossier or evidence pack, changing the email address, sharing)
+  need a password or code given in the last REAUTH_SECONDS (recent_auth_required).
+"""
+
+import functools
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import user_has_device
+
+NEEDS_CODE = "two_factor_needs_code"
+REAUTH_AT = "reauth_at"
+
+
+class TwoFactorRequired(Exception):
+    """Raised by the case gate when the case requires two-factor and this session has none."""
+
+
+def has_two_factor(user) -> bool:
+    return user.is_authenticated and user_has_device(user, confirmed=True)
+
+
+def session_is_verified(request) -> bool:
+    return bool(getattr(request.user, "is_verified", lambda: False)())
+
+
+def on_login(sender, request, user, **kwargs) -> None:
+    note_login(request, user)
+
+
+def note_login(request, user) -> None:
+    """At log-in: remember whether this account must give a code before going on."""
+    request.session[NEEDS_CODE] = has_two_factor(user)
+
+
+def safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    ok = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return target if ok else default
+
+
+def recently_authenticated(request) -> bool:
+    at = request.session.get(REAUTH_AT)
+    return at is not None and time.time() - at <= settings.REAUTH_SECONDS
+
+
+def mark_reauthenticated(request) -> None:
+    request.session[REAUTH_AT] = time.time()
+
+
+def reauth_redirect(request):
+    """None if the password or a code was given in the last 10 minutes, else the redirect to give it.
+
+    Views call this after the case gate, so that a stranger still gets 404, not a password prompt."""
+    if recently_authenticated(request):
+        return None
+    return redirect(f"{reverse('two_factor:reauth')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def recent_auth_required(view):
+    """Ask for the password or a code again unless it was given in the last 10 minutes."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not recently_authenticated(request):
+            return redirect(f"{reverse('two_factor:reauth')}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def end_other_sessions(request, user) -> None:
+    """Every other session of this account ends; this one carries on."""
+    user.session_epoch += 1
+    user.save(update_fields=["session_epoch"])
+    update_session_auth_hash(request, user)
+
+
+ALWAYS_ALLOWED = ("two_factor:verify", "accounts:logout")
+
+
+class TwoFactorMiddleware:
+    """Holds a signed-in session that still owes its code at the code page; sends members of a case
+    that requires two-factor to set it up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.user.is_authenticated
+            and request.session.get(NEEDS_CODE)
+            and not session_is_verified(request)
+            and not request.path.startswith((settings.STATIC_URL, "/healthz", "/verify/"))
+        ):
+            allowed = {reverse(name) for name in ALWAYS_ALLOWED}
+            if request.path not in allowed:
+                return redirect(f"{reverse('two_factor:verify')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, TwoFactorRequired):
+            from django.contrib import messages
+
+            messages.info(request, "The owner of this case asks everyone who can see it to use two-step verification.")
+            return redirect(f"{reverse('two_factor:setup')}?{urlencode({'next': request.get_full_path()})}")
+        return None

@@ -1,0 +1,156 @@
+"""Sharing a case: invite with a role, cancel, remove, hand over ownership, require two-step verification."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.two_factor import has_two_factor, reauth_redirect
+
+from . import access, services
+from .models import Invitation, Membership, Role
+from .views import _apply_errors, _context, _gate
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Their email address")
+    role = forms.ChoiceField(
+        label="What may they do?",
+        choices=[
+            (Role.ADVOCATE, "Advocate: read everything, comment and make dossiers"),
+            (Role.EDITOR, "Editor: log incidents and add evidence too"),
+            (Role.VIEWER, "Viewer: read only"),
+        ],
+        widget=forms.RadioSelect,
+        initial=Role.ADVOCATE,
+    )
+
+
+def _sharing_page(request, membership, form, status=200) -> HttpResponse:
+    case = membership.case
+    members = (
+        Membership.objects.filter(case=case, revoked_at__isnull=True).select_related("user").order_by("created_at")
+    )
+    pending = [
+        i
+        for i in Invitation.objects.filter(case=case, accepted_at__isnull=True, cancelled_at__isnull=True)
+        if i.is_pending
+    ]
+    return render(
+        request,
+        "incidents/sharing.html",
+        _context(
+            membership, form=form, members=members, pending=pending, i_have_two_factor=has_two_factor(request.user)
+        ),
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sharing(request: HttpRequest, case_id: int) -> HttpResponse:
+    membership = _gate(request, case_id, access.SHARE, page="sharing" if request.method == "GET" else None)
+    if (prompt := reauth_redirect(request)) is not None:
+        return prompt
+    form = InviteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(user=request.user, case=membership.case, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}. The link works for 7 days.")
+            return redirect("incidents:sharing", case_id=case_id)
+    return _sharing_page(request, membership, form, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def invitation_cancel(request: HttpRequest, case_id: int, invitation_id: int) -> HttpResponse:
+    membership = _gate(request, case_id, access.SHARE)
+    invitation = get_object_or_404(Invitation, pk=invitation_id, case=membership.case)
+    try:
+        services.invitation_cancel(user=request.user, invitation=invitation)
+        messages.success(request, f"The invitation to {invitation.email} is cancelled. Its link no longer works.")
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("incidents:sharing", case_id=case_id)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, case_id: int, membership_id: int) -> HttpResponse:
+    membership = _gate(request, case_id, access.SHARE)
+    target = get_object_or_404(Membership, pk=membership_id, case=membership.case, revoked_at__isnull=True)
+    try:
+        services.member_remove(user=request.user, membership=target)
+        messages.success(request, f"{target.user.full_name} can no longer see this case.")
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("incidents:sharing", case_id=case_id)
+
+
+@login_required
+@require_POST
+def ownership_transfer(request: HttpRequest, case_id: int, membership_id: int) -> HttpResponse:
+    membership = _gate(request, case_id, access.SHARE)
+    if (prompt := reauth_redirect(request)) is not None:
+        return prompt
+    target = get_object_or_404(Membership, pk=membership_id, case=membership.case, revoked_at__isnull=True)
+    try:
+        services.ownership_transfer(user=request.user, case=membership.case, to=target)
+        messages.success(request, f"{target.user.full_name} now owns this case. You stay on as an editor.")
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("incidents:sharing", case_id=case_id)
+    return redirect("incidents:case_summary", case_id=case_id)
+
+
+@login_required
+@require_POST
+def two_factor_requirement(request: HttpRequest, case_id: int) -> HttpResponse:
+    membership = _gate(request, case_id, access.SHARE)
+    required = request.POST.get("required") == "1"
+    if required and not has_two_factor(request.user):
+        messages.error(request, "Turn on two-step verification for yourself first.")
+    else:
+        services.case_set_two_factor(user=request.user, case=membership.case, required=required)
+        messages.success(
+            request,
+            "Everyone on this case must now use two-step verification."
+            if required
+            else "Two-step verification is no longer required for this case.",
+        )
+    return redirect("incidents:sharing", case_id=case_id)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation email. Anyone holding it may accept it, once, with their own account."""
+    try:
+        invitation = services.invitation_pending(token)
+    except services.InvitationInvalid:
+        return render(request, "incidents/invitation_invalid.html", status=404)
+    if not request.user.is_authenticated:
+        next_query = urlencode({"next": request.get_full_path()})
+        return render(
+            request,
+            "incidents/invitation.html",
+            {
+                "invitation": invitation,
+                "signup_url": f"{reverse('accounts:signup')}?{next_query}",
+                "login_url": f"{reverse('accounts:login')}?{next_query}",
+            },
+        )
+    if request.method == "POST":
+        try:
+            membership = services.invitation_accept(user=request.user, token=token)
+        except services.InvitationInvalid:
+            return render(request, "incidents/invitation_invalid.html", status=404)
+        messages.success(request, "You can now see this case.")
+        return redirect("incidents:case_summary", case_id=membership.case_id)
+    return render(request, "incidents/invitation.html", {"invitation": invitation})
