@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import BooleanField, Count, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 
 from audit.models import AuditEvent
 
@@ -23,9 +23,31 @@ SEARCH_MATCH = '"incidents_incident"."search_vector" @@ websearch_to_tsquery(\'e
 
 
 def dashboard_cases(user) -> QuerySet[Case]:
-    """The user's cases with their role, incident count and latest incident: one query."""
+    """The user's cases with their role, counts, latest incident, open agency cases and what others
+    did since the user last looked at the case: one query."""
     latest = Incident.objects.filter(case=OuterRef("pk")).order_by("-occurred_at", "-id")
     role = Membership.objects.filter(case=OuterRef("pk"), user=user, revoked_at__isnull=True).values("role")[:1]
+    last_visit = (  # used inside since_visit below, so the case is two levels out
+        AuditEvent.objects.filter(case_id=OuterRef(OuterRef("pk")), actor_id=user.pk, action="view")
+        .order_by("-sequence")
+        .values("sequence")[:1]
+    )
+    since_visit = (
+        AuditEvent.objects.filter(case_id=OuterRef("pk"), sequence__gt=Coalesce(Subquery(last_visit), 0))
+        .exclude(actor_id=user.pk)
+        .exclude(action="view")
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    open_references = (
+        AgencyReference.objects.filter(case=OuterRef("pk"), status=AgencyReference.Status.OPEN)
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
         access.cases_for(user)
         .annotate(
@@ -34,6 +56,8 @@ def dashboard_cases(user) -> QuerySet[Case]:
             latest_incident_title=Subquery(latest.values("title")[:1]),
             latest_incident_kind=Subquery(latest.values("kind")[:1]),
             my_role=Subquery(role),
+            new_since_visit=Coalesce(Subquery(since_visit), 0),
+            open_reference_count=Coalesce(Subquery(open_references), 0),
         )
         .order_by("status", "-latest_incident_at", "-created_at")
     )

@@ -336,3 +336,25 @@ def test_timeline_links_built_from_case_path_match_the_urlconf(client, case, own
     page = client.get(reverse("incidents:timeline", args=[case.pk])).content.decode()
     assert f'href="{reverse("incidents:incident_detail", args=[case.pk, incident.pk])}"' in page
     assert f'href="{reverse("incidents:party_detail", args=[case.pk, party.pk])}"' in page
+
+
+def test_dashboard_shows_what_others_did_since_my_last_visit(client, case, owner, advocate):
+    from incidents import services as incident_services
+
+    client.force_login(advocate)
+    client.get(reverse("incidents:timeline", args=[case.pk]))  # the advocate's visit
+    log_incident(case, owner)
+    log_incident(case, owner)
+    incident_services.reference_create(user=owner, case=case, kind="police", number="CR1")
+    [row] = client.get(reverse("home")).context["cases"]
+    assert (row.new_since_visit, row.open_reference_count, row.dossier_count) == (3, 1, 0)
+    client.get(reverse("incidents:timeline", args=[case.pk]))
+    [row] = client.get(reverse("home")).context["cases"]
+    assert row.new_since_visit == 0
+
+
+def test_owners_and_advocates_are_asked_to_turn_on_two_step(client, case, owner, viewer):
+    client.force_login(owner)
+    assert "Protect these records" in client.get(reverse("home")).content.decode()
+    client.force_login(viewer)
+    assert "Protect these records" not in client.get(reverse("home")).content.decode()

@@ -61,8 +61,8 @@ PAGES = {
     # + prefetched people, tags and references 3
     "incidents:timeline": 18,
     # gate 3 + audit 5 + session 3 + first/latest/total + counts by kind + per month by kind + suspects
-    # + open references + members
-    "incidents:case_summary": 17,
+    # + open references + members + the case's comments with their authors
+    "incidents:case_summary": 18,
     # gate 3 + the party + audit 5 + session 3 + its incidents + prefetched people, tags and references 3
     "incidents:party_detail": 16,
 }
