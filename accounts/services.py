@@ -45,3 +45,45 @@ def user_profile_update(*, user, full_name: str, initials: str, time_zone: str):
     user.save(update_fields=["full_name", "initials", "time_zone"])
     audit.event_record(actor=user, action="account.profile_update", target=user)
     return user
+
+
+TOKEN_DAYS_CHOICES = (7, 30, 90, 365)
+
+
+@transaction.atomic
+def access_token_create(*, user, name: str, scope: str, days: int):
+    """A new API token. Returns (row, the token itself): the token is shown once and never stored."""
+    import datetime as dt
+    import hashlib
+    import secrets
+
+    from django.utils import timezone
+
+    from .models import AccessToken
+
+    prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+    token = AccessToken.objects.create(
+        user=user,
+        name=name.strip(),
+        prefix=prefix,
+        secret_hash=hashlib.sha256(secret.encode()).hexdigest(),
+        scope=scope,
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+    audit.event_record(
+        actor=user,
+        action="account.token_create",
+        target=token,
+        details={"name": token.name, "scope": scope, "days": days},
+    )
+    return token, f"rt_{prefix}_{secret}"
+
+
+@transaction.atomic
+def access_token_revoke(*, user, token):
+    from django.utils import timezone
+
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.event_record(actor=user, action="account.token_revoke", target=token, details={"name": token.name})
+    return token

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,8 +24,14 @@ NEEDS_CODE = "two_factor_needs_code"
 REAUTH_AT = "reauth_at"
 
 
-class TwoFactorRequired(Exception):
-    """Raised by the case gate when the case requires two-factor and this session has none."""
+class TwoFactorRequired(PermissionDenied):
+    """Raised by the case gate when the case requires two-factor and this session has none.
+
+    A PermissionDenied, so that the API answers 403; pages are sent to the set-up page instead
+    (TwoFactorMiddleware.process_exception)."""
+
+    def __init__(self):
+        super().__init__("The owner of this case requires two-step verification. Turn it on in your account.")
 
 
 def has_two_factor(user) -> bool:
@@ -105,6 +112,12 @@ class TwoFactorMiddleware:
             and not request.path.startswith((settings.STATIC_URL, "/healthz", "/verify/"))
         ):
             allowed = {reverse(name) for name in ALWAYS_ALLOWED}
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse(
+                    {"detail": "Enter your two-step verification code in the browser first."}, status=403
+                )
             if request.path not in allowed:
                 return redirect(f"{reverse('two_factor:verify')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import health, views
+from . import api_urls, health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,4 +10,6 @@ urlpatterns = [
     path("cases/", include("incidents.urls")),
     path("", include("dossiers.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("api/v1/", include((api_urls.urlpatterns, "api"))),
+    path("api/", include(api_urls.schema_urlpatterns)),
 ]
