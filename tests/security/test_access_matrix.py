@@ -1,0 +1,228 @@
+"""Every case URL (pages, downloads, dossiers, the API), for every kind of stranger and every role.
+
+The URLs are read from the URLconf, so a new case URL is covered (or this test fails asking
+for its classification) without anyone remembering to add it.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from dossiers.models import Dossier
+from incidents import access, evidence_store, services
+from incidents.comment_services import comment_add
+from incidents.models import Invitation, Membership
+from tests.factories import UserFactory, confirm_recent_login, log_incident, png_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+V, E, C, X, M, S = access.VIEW, access.EDIT, access.COMMENT, access.EXPORT, access.MANAGE, access.SHARE
+AUTHOR = "author"  # editing or deleting a comment: its author's right, whatever the role
+
+# url name -> (method used in this test, what it needs)
+NEEDS = {
+    "incidents:case_summary": ("GET", V),
+    "incidents:timeline": ("GET", V),
+    "incidents:activity": ("GET", V),
+    "incidents:incident_detail": ("GET", V),
+    "incidents:party_list": ("GET", V),
+    "incidents:party_detail": ("GET", V),
+    "incidents:reference_list": ("GET", V),
+    "incidents:evidence_list": ("GET", V),
+    "incidents:evidence_detail": ("GET", V),
+    "incidents:evidence_download": ("GET", V),
+    "incidents:evidence_preview": ("GET", V),
+    "incidents:incident_new": ("POST", E),
+    "incidents:incident_edit": ("POST", E),
+    "incidents:party_new": ("POST", E),
+    "incidents:party_edit": ("POST", E),
+    "incidents:reference_new": ("POST", E),
+    "incidents:reference_edit": ("POST", E),
+    "incidents:evidence_new": ("POST", E),
+    "incidents:evidence_edit": ("POST", E),
+    "incidents:evidence_withdraw": ("POST", E),
+    "incidents:case_settings": ("POST", M),
+    "incidents:case_status": ("POST", M),
+    "incidents:child_add": ("POST", M),
+    "incidents:child_remove": ("POST", M),
+    "incidents:sharing": ("GET", S),
+    "incidents:invitation_cancel": ("POST", S),
+    "incidents:member_remove": ("POST", S),
+    "incidents:ownership_transfer": ("POST", S),
+    "incidents:two_factor_requirement": ("POST", S),
+    "incidents:comment_add": ("POST", C),
+    "incidents:comment_add_incident": ("POST", C),
+    "incidents:comment_edit": ("POST", AUTHOR),
+    "incidents:comment_delete": ("POST", AUTHOR),
+    "dossiers:dossier_list": ("GET", X),
+    "dossiers:dossier_status": ("GET", X),
+    "dossiers:dossier_pdf": ("GET", X),
+    "dossiers:dossier_pack": ("GET", X),
+    "api:case-detail": ("GET", V),
+    "api:membership-list": ("GET", V),
+    "api:membership-detail": ("GET", V),
+    "api:party-list": ("POST", E),
+    "api:party-detail": ("PATCH", E),
+    "api:reference-list": ("POST", E),
+    "api:reference-detail": ("PATCH", E),
+    "api:incident-list": ("POST", E),
+    "api:incident-detail": ("PATCH", E),
+    "api:incident-revisions": ("GET", V),
+    "api:evidence-list": ("POST", E),
+    "api:evidence-detail": ("GET", V),
+    "api:evidence-withdraw": ("POST", E),
+    "api:evidence-download": ("GET", V),
+    "api:dossier-list": ("POST", X),
+    "api:dossier-detail": ("GET", X),
+    "api:dossier-pdf": ("GET", X),
+    "api:dossier-pack": ("GET", X),
+    "api:audit-list": ("GET", V),
+}
+API_PK = {
+    "memberships": "membership",
+    "parties": "party",
+    "references": "reference",
+    "incidents": "incident",
+    "evidence": "evidence",
+    "dossiers": "dossier",
+    "cases": "case",
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), namespace + (pattern.name or "")
+
+
+CASE_ROUTES = sorted(
+    (name, route)
+    for route, name in _walk(get_resolver().url_patterns)
+    if "<int:case_id>" in route or route == "api/v1/cases/<int:pk>/"
+)
+
+
+def test_every_case_url_is_classified():
+    assert {name for name, _ in CASE_ROUTES} == set(NEEDS), "classify the new case URL in NEEDS"
+
+
+def _path(route: str, ids: dict) -> str:
+    def fill(match):
+        name = match.group(1)
+        if name == "pk":
+            kind = API_PK[route[: match.start()].rstrip("/").rsplit("/", 1)[-1]]
+            return str(ids[kind])
+        return str(ids[name.removesuffix("_id")])
+
+    return "/" + re.sub(r"<int:(\w+)>", fill, route)
+
+
+def _finished_dossier(case, owner) -> Dossier:
+    stored = evidence_store.store_stream(case, [b"%PDF-1.4 a stand-in for a compiled dossier"])
+    return Dossier.objects.create(
+        case=case,
+        requested_by=owner,
+        status=Dossier.Status.DONE,
+        file_name=stored.storage_name,
+        sha256=stored.sha256,
+        size=stored.size,
+        pack_name=stored.storage_name,
+        pack_size=stored.size,
+    )
+
+
+@pytest.fixture
+def world(case, owner, editor, advocate, viewer, outsider):
+    incident = log_incident(case, owner, new_suspect="troll99")
+    evidence = services.evidence_attach(
+        user=owner,
+        case=case,
+        kind="photo",
+        description="p",
+        uploaded_file=upload("p.png", png_bytes()),
+        incidents=[incident],
+    ).evidence
+    ids = {
+        "case": case.pk,
+        "incident": incident.pk,
+        "party": incident.parties.get().pk,
+        "reference": services.reference_create(user=owner, case=case, kind="police", number="CR1").pk,
+        "child": services.child_add(user=owner, case=case, name="Ella Jones").pk,
+        "evidence": evidence.pk,
+        "invitation": services.invitation_create(user=owner, case=case, email="z@example.org", role="viewer")[0].pk,
+        "membership": Membership.objects.get(case=case, user=viewer).pk,
+        "comment": comment_add(user=owner, case=case, body="A note.").pk,
+        "dossier": _finished_dossier(case, owner).pk,
+    }
+    # The strangers: never a member, removed, invited but expired, invited but cancelled.
+    revoked = UserFactory(full_name="Revoked Advocate")
+    services.membership_revoke(
+        membership=services.membership_add(case=case, user=revoked, role="advocate"), revoked_by=owner
+    )
+    expired = UserFactory(full_name="Expired Invitee")
+    invitation, _ = services.invitation_create(user=owner, case=case, email=expired.email, role="advocate")
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
+    cancelled = UserFactory(full_name="Cancelled Invitee")
+    invitation, _ = services.invitation_create(user=owner, case=case, email=cancelled.email, role="advocate")
+    services.invitation_cancel(user=owner, invitation=invitation)
+    people = {
+        "owner": owner,
+        "editor": editor,
+        "advocate": advocate,
+        "viewer": viewer,
+        "outsider": outsider,
+        "revoked advocate": revoked,
+        "expired invitee": expired,
+        "cancelled invitee": cancelled,
+    }
+    return ids, people
+
+
+def _call(client, method: str, path: str):
+    if method == "GET":
+        return client.get(path)
+    return (
+        getattr(client, method.lower())(path, {}, content_type="application/json")
+        if path.startswith("/api/")
+        else client.post(path, {})
+    )
+
+
+@pytest.mark.parametrize("stranger", ["outsider", "revoked advocate", "expired invitee", "cancelled invitee"])
+def test_strangers_get_404_on_every_case_url_and_method(client, world, stranger):
+    ids, people = world
+    client.force_login(people[stranger])
+    confirm_recent_login(client)  # not even a fresh password opens anything
+    probes = 0
+    for name, route in CASE_ROUTES:
+        path = _path(route, ids)
+        for method in ("GET", "POST", "PATCH", "PUT", "DELETE") if path.startswith("/api/") else ("GET", "POST"):
+            response = _call(client, method, path)
+            probes += 1
+            assert response.status_code in (404, 405), (stranger, method, path, response.status_code)
+            if response.status_code == 405:  # the method is not offered at all: say so without looking
+                assert method != NEEDS[name][0], (stranger, method, path)
+    assert probes > 100
+
+
+@pytest.mark.parametrize("role", ["owner", "editor", "advocate", "viewer"])
+@pytest.mark.parametrize(("name", "route"), CASE_ROUTES)
+def test_each_role_may_do_what_its_role_allows_and_no_more(client, world, role, name, route):
+    ids, people = world
+    method, needs = NEEDS[name]
+    client.force_login(people[role])
+    confirm_recent_login(client)
+    response = _call(client, method, _path(route, ids))
+    # A comment may be changed by its author only: the comment in the world is the owner's.
+    allowed = role == "owner" if needs == AUTHOR else access.can(role, needs)
+    if allowed:
+        assert response.status_code not in (403, 404, 405), (role, method, name, response.status_code)
+        assert response.status_code < 500
+    else:
+        assert response.status_code == 403, (role, method, name, response.status_code)
