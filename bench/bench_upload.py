@@ -63,7 +63,6 @@ HEADER = b"%PDF-1.4\n"
 BLOCK = 1024 * 1024
 UPLOADS = 3
 GOAL_RATIO, GOAL_RSS_MB = 0.5, 64
-MIB = 1024 * 1024
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
