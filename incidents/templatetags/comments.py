@@ -20,10 +20,16 @@ def thread(case, incident=None):
 
     A deleted comment carries the name of whoever deleted it, read from its comment.delete
     event in the audit trail, in the same query."""
-    deletions = AuditEvent.objects.filter(
-        case_id=case.pk, action="comment.delete", target_type="incidents.comment", target_id=OuterRef("pk")
-    ).order_by("-sequence")
-    deleter_name = get_user_model().objects.filter(pk=Subquery(deletions.values("actor_id")[:1])).values("full_name")
+
+    def deletions(comment_id):
+        return AuditEvent.objects.filter(
+            case_id=case.pk, action="comment.delete", target_type="incidents.comment", target_id=comment_id
+        ).order_by("-sequence")
+
+    # Inside the users subquery the comment's id is OuterRef(OuterRef("pk")): a plain OuterRef would be the user's.
+    deleter_id = Subquery(deletions(OuterRef(OuterRef("pk"))).values("actor_id")[:1])
+    deleter_name = Subquery(get_user_model().objects.filter(pk=deleter_id).values("full_name")[:1])
+    deleter_label = Subquery(deletions(OuterRef("pk")).values("actor_label")[:1])  # if the account is gone
     comments = Comment.objects.filter(case=case)
     comments = comments.filter(incident=incident) if incident is not None else comments.filter(incident__isnull=True)
     return (
@@ -32,7 +38,7 @@ def thread(case, incident=None):
             deleted_by_name=models.Case(
                 When(
                     deleted_at__isnull=False,
-                    then=Coalesce(Subquery(deleter_name[:1]), Subquery(deletions.values("actor_label")[:1])),
+                    then=Coalesce(deleter_name, deleter_label),
                 ),
                 default=Value(""),
                 output_field=models.CharField(),
