@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template import loader
@@ -7,10 +9,22 @@ from audit import services as audit
 from .models import initials_from_name
 from .tasks import send_email
 
+logger = logging.getLogger(__name__)
+
 
 def email_queue(*, to: list[str], subject: str, body: str, html: str | None = None) -> None:
-    """Hand an email to the worker once the current transaction has committed."""
-    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=body, html=html))
+    """Hand an email to the worker once the current transaction has committed.
+
+    If the broker cannot be reached, what was saved stays saved and the page still answers:
+    the failure is logged with the recipient and subject, so the email can be sent again."""
+
+    def send() -> None:
+        try:
+            send_email.apply_async(kwargs={"to": to, "subject": subject, "body": body, "html": html}, retry=False)
+        except Exception:
+            logger.error("Could not queue the email %r to %s: the broker is unreachable.", subject, to, exc_info=True)
+
+    transaction.on_commit(send)
 
 
 def email_render_and_queue(*, to: list[str], template: str, context: dict) -> None:

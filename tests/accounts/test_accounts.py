@@ -116,3 +116,28 @@ def test_account_events_are_in_the_account_chain(client, user, password):
     assert [e.action for e in events] == ["account.login_failed", "account.login", "account.logout"]
     assert events[0].details["username"] == user.email
     assert "password" not in str(events[0].details)
+
+
+def test_password_reset_still_answers_when_the_broker_is_down(
+    client, user, caplog, monkeypatch, django_capture_on_commit_callbacks
+):
+    import kombu.pools
+
+    from referral_tracker.celery import app
+
+    previous = app.conf.broker_url
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    kombu.pools.reset()
+    app._pool = None
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("accounts:password_reset"), {"email": user.email})
+    finally:
+        monkeypatch.undo()
+        app.conf.broker_url = previous
+        kombu.pools.reset()
+        app._pool = None
+    assert response.status_code == 302
+    assert "Could not queue the email" in caplog.text

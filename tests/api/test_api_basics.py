@@ -56,8 +56,13 @@ def test_log_an_incident_through_the_api(case, owner):
     suspect = services.party_create(user=owner, case=case, kind="suspect", name="troll99")
     response = _client(owner).post(
         f"/api/v1/cases/{case.pk}/incidents/",
-        {"kind": "online_post", "occurred_at": (timezone.now() - dt.timedelta(days=1)).isoformat(),
-         "narrative": "A post.", "parties": [suspect.pk], "tags": ["forum"]},
+        {
+            "kind": "online_post",
+            "occurred_at": (timezone.now() - dt.timedelta(days=1)).isoformat(),
+            "narrative": "A post.",
+            "parties": [suspect.pk],
+            "tags": ["forum"],
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -81,25 +86,32 @@ def test_cannot_cite_a_party_of_another_case(case, owner, outsider):
 def test_another_case_is_404_and_a_viewer_cannot_write(case, owner, viewer, outsider):
     assert _client(outsider).get(f"/api/v1/cases/{case.pk}/incidents/").status_code == 404
     assert _client(outsider).get(f"/api/v1/cases/{case.pk}/").status_code == 404
-    response = _client(viewer).post(f"/api/v1/cases/{case.pk}/parties/", {"kind": "suspect", "name": "x"},
-                                    format="json")
+    response = _client(viewer).post(
+        f"/api/v1/cases/{case.pk}/parties/", {"kind": "suspect", "name": "x"}, format="json"
+    )
     assert response.status_code == 403
 
 
 def test_upload_evidence_through_the_same_store(case, owner):
     client = _client(owner)
-    response = client.post(f"/api/v1/cases/{case.pk}/evidence/",
-                           {"file": upload("p.png", png_bytes()), "kind": "photo", "description": "a photo"},
-                           format="multipart")
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/evidence/",
+        {"file": upload("p.png", png_bytes()), "kind": "photo", "description": "a photo"},
+        format="multipart",
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["mark"] == "AJ/1"
-    again = client.post(f"/api/v1/cases/{case.pk}/evidence/",
-                        {"file": upload("q.png", png_bytes()), "kind": "photo", "description": "same"},
-                        format="multipart")
+    again = client.post(
+        f"/api/v1/cases/{case.pk}/evidence/",
+        {"file": upload("q.png", png_bytes()), "kind": "photo", "description": "same"},
+        format="multipart",
+    )
     assert again.status_code == 200 and again.json()["mark"] == "AJ/1"
-    bad = client.post(f"/api/v1/cases/{case.pk}/evidence/",
-                      {"file": upload("x.svg", b"<svg><script>1</script></svg>"), "kind": "photo",
-                       "description": "svg"}, format="multipart")
+    bad = client.post(
+        f"/api/v1/cases/{case.pk}/evidence/",
+        {"file": upload("x.svg", b"<svg><script>1</script></svg>"), "kind": "photo", "description": "svg"},
+        format="multipart",
+    )
     assert bad.status_code == 400 and "cannot be added" in bad.json()["file"][0]
     download = client.get(f"/api/v1/cases/{case.pk}/evidence/{response.json()['id']}/download/")
     assert b"".join(download.streaming_content) == png_bytes()

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import kombu.pools
 import pytest
 import redis
 from django.db import connection
@@ -140,6 +141,9 @@ def point_celery_at(url: str) -> None:
     if amqp is not None and amqp._producer_pool is not None:
         amqp._producer_pool.force_close_all()
         amqp._producer_pool = None
+    # kombu keeps its pools in a registry of its own: without a reset, the next test to send a
+    # task would be handed the pool closed above ("Acquire on closed pool").
+    kombu.pools.reset()
     app.conf.broker_url = url
 
 
