@@ -13,7 +13,6 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -87,11 +86,11 @@ def recent_auth_required(view):
     return wrapper
 
 
-def end_other_sessions(request, user) -> None:
-    """Every other session of this account ends; this one carries on."""
-    user.session_epoch += 1
-    user.save(update_fields=["session_epoch"])
-    update_session_auth_hash(request, user)
+def end_other_sessions(request, user, *, reason: str) -> None:
+    """Every other session of this account ends; this one carries on (accounts.security_views does it)."""
+    from .security_views import end_other_sessions as end
+
+    end(request, user, reason=reason)
 
 
 ALWAYS_ALLOWED = ("two_factor:verify", "accounts:logout")

@@ -83,7 +83,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                 StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])
                 audit.event_record(actor=user, action="account.two_factor_on", target=user)
             otp_login(request, device)
-            two_factor.end_other_sessions(request, user)
+            two_factor.end_other_sessions(request, user, reason="two_factor_enabled")
             two_factor.note_login(request, user)
             two_factor.mark_reauthenticated(request)
             messages.success(request, "Two-step verification is on.")
@@ -145,7 +145,7 @@ def disable(request: HttpRequest) -> HttpResponse:
         for device in devices_for_user(request.user, confirmed=None):
             device.delete()
         audit.event_record(actor=request.user, action="account.two_factor_off", target=request.user)
-    two_factor.end_other_sessions(request, request.user)
+    two_factor.end_other_sessions(request, request.user, reason="two_factor_disabled")
     request.session[two_factor.NEEDS_CODE] = False
     messages.success(request, "Two-step verification is off.")
     return redirect("two_factor:status")

@@ -130,6 +130,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A fixed 15 minutes: more attempts during the lock do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The log-in form posts the email as "username"; count it lower-cased (log-in ignores case).
 AXES_USERNAME_CALLABLE = "accounts.middleware.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -273,6 +275,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # 400/401/403/404/429 on every operation, in one place.
+        "referral_tracker.api_urls.document_error_responses",
+    ],
 }
 # Throttle counters live in the cache: CACHE_URL (redis://...) shares them between processes.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
