@@ -77,6 +77,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         "pdf": access.EXPORT,
         "pack": access.EXPORT,
     }
+    file_actions = ("pdf", "pack")
 
     def get_queryset(self):
         return self.scoped()

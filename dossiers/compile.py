@@ -54,6 +54,17 @@ def redactor(case: Case, enabled: bool):
     return lambda text: pattern.sub(lambda m: lookup[m.group(0).lower()], text or "")
 
 
+def number_ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5, 7, 8] -> "1–3, 5, 7–8": a suspect linked to hundreds of incidents stays readable."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
 def _local(value: dt.datetime, case: Case) -> dt.datetime:
     return timezone.localtime(value, case.zone)
 
@@ -158,7 +169,7 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
             party_numbers[link.party_id].append(numbers[i.pk])
     for party in Party.objects.filter(case=case).order_by("kind", "name"):
         names = "; ".join(party.handle_list + party.alias_list)
-        nums = ", ".join(str(n) for n in party_numbers.get(party.pk, []))
+        nums = number_ranges(party_numbers.get(party.pk, []))
         parties.append((party.name, party.get_kind_display(), names, nums or "none in this period"))
 
     members = {m.user_id: m.user.full_name for m in Membership.objects.filter(case=case).select_related("user")}

@@ -6,11 +6,13 @@ it reaches a Paragraph: ReportLab's paragraph markup can load local files.
 
 import io
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 import reportlab
+from reportlab import rl_config
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -188,7 +190,8 @@ class NumberedCanvas(rl_canvas.Canvas):
 
     def save(self):
         total = self.total_pages = len(self._pages)
-        for state in self._pages:
+        for n, state in enumerate(self._pages):
+            self._pages[n] = None  # once the page is in the document, its copy here can go
             self.__dict__.update(state)
             self._draw_footer(total)
             super().showPage()
@@ -204,6 +207,26 @@ class NumberedCanvas(rl_canvas.Canvas):
         self.setStrokeColor(RULE)
         self.line(18 * mm, 13.5 * mm, width - 18 * mm, 13.5 * mm)
         self.restoreState()
+
+
+class _Paragraph(Paragraph):
+    """A Paragraph that breaks its lines once per width.
+
+    Platypus wraps most paragraphs more than once at the same width: KeepTogether measures its
+    contents and the frame then wraps them again to place them; a table wraps its cells to size its
+    rows, again to draw them, and again for every page it is split over (what is left of a long
+    table is measured anew on each page). Line breaking depends only on the text, the style and the
+    width, so the second answer is the first one. (split() may drop the line breaks it left, and
+    then they are made again.)
+    """
+
+    _wrapped_at = None
+
+    def wrap(self, availWidth, availHeight):
+        if self._wrapped_at != availWidth or "blPara" not in self.__dict__:
+            super().wrap(availWidth, availHeight)
+            self._wrapped_at = availWidth
+        return self.width, self.height
 
 
 class Bookmark(Flowable):
@@ -284,15 +307,48 @@ def chart(data: DossierData, width: float) -> Drawing:
     return drawing
 
 
+MEASURE_ROWS = 250
+
+
+def _row_heights(rows, widths, style, first: int) -> list | None:
+    """The heights of rows[first:], measured by ReportLab itself in tables of MEASURE_ROWS rows.
+
+    ReportLab measures a table's unsized rows in time that grows with the square of their number (for
+    every row it searches and sums the rows before it), and measures a long table twice before its
+    first page: the statement of record of a 10,000-incident case took seconds on its own. Row heights
+    do not depend on the other rows of a table without spans, so measuring a few hundred rows at a
+    time gives the same heights, and a table handed its rows' heights uses them as they are. None
+    (and the table measures itself, as before) if this ReportLab does not say what it measured.
+    """
+    heights: list = []
+    for start in range(first, len(rows), MEASURE_ROWS):
+        some = [list(row) for row in rows[start : start + MEASURE_ROWS]]  # a table may rewrite its rows' cells
+        part = Table(some, colWidths=widths)
+        part.setStyle(TableStyle(style))
+        part.wrap(sum(widths), 1 << 30)
+        measured = getattr(part, "_rowHeights", None)
+        if not isinstance(measured, list) or len(measured) != len(some) or None in measured:
+            return None
+        heights += measured
+    return heights
+
+
 def _table(rows, widths, st, header=True, ruled_rows: list[int] | None = None) -> Table:
     """A plain table; a light rule below every row, or only below `ruled_rows` when given."""
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = [
         ("FONT", (0, 0), (-1, -1), "Body", 8.5),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
+    heights = None
+    if len(rows) > MEASURE_ROWS and ruled_rows is None:  # long, and no spans: see _row_heights
+        first = 1 if header else 0
+        body = _row_heights(rows, widths, style, first)
+        heights = None if body is None else [None] * first + body  # the header: measured by the table
+    # splitInRow: a row taller than a page (a party cited by thousands of scattered incidents)
+    # continues on the next page instead of failing the whole dossier.
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, rowHeights=heights, splitInRow=1)
     if ruled_rows is None:
         style.append(("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE))
     else:
@@ -303,9 +359,27 @@ def _table(rows, widths, st, header=True, ruled_rows: list[int] | None = None) -
     return table
 
 
-def build_story(data: DossierData, width: float, progress: Callable[[float], None]) -> list:
+def _image_source(image: bytes, image_dir: str | None, n: int):
+    """What to hand ReportLab's Image for a preview: a .jpg file when it is a JPEG and there is a folder.
+
+    ReportLab embeds a JPEG file's bytes as they are and reads only its header for the size. Given a
+    file object instead, it decodes the picture to pixels just to name it (an MD5 of the pixels), and
+    those pixels (about 2 MB for a 640 px preview) stayed in memory until the document was finished.
+    The picture in the PDF is the same either way: the JPEG itself, DCT-encoded.
+    """
+    if image_dir is None or not image.startswith(b"\xff\xd8\xff"):
+        return io.BytesIO(image)
+    path = os.path.join(image_dir, f"photo-{n}.jpg")
+    with open(path, "wb") as handle:
+        handle.write(image)
+    return path
+
+
+def build_story(
+    data: DossierData, width: float, progress: Callable[[float], None], image_dir: str | None = None
+) -> list:
     st, t = styles(), data.text
-    p = Paragraph
+    p = _Paragraph
     story: list = [Bookmark("Cover")]
 
     # Cover
@@ -452,7 +526,7 @@ def build_story(data: DossierData, width: float, progress: Callable[[float], Non
     photos = [ex for ex in data.exhibits if ex.image and not ex.withdrawn]
     if photos and data.photos_inline:
         story += [PageBreak(), Bookmark("Photos"), p("Photographs and screenshots", st["h1"])]
-        for ex in photos:
+        for n, ex in enumerate(photos):
             reader = ImageReader(io.BytesIO(ex.image))
             iw, ih = reader.getSize()
             scale = min(width / iw, 110 * mm / ih, 1.5)
@@ -460,7 +534,7 @@ def build_story(data: DossierData, width: float, progress: Callable[[float], Non
                 KeepTogether(
                     [
                         p(f"Exhibit {escape(ex.mark)}", st["entry"]),
-                        Image(io.BytesIO(ex.image), width=iw * scale, height=ih * scale),
+                        Image(_image_source(ex.image, image_dir, n), width=iw * scale, height=ih * scale),
                         p(t(ex.description), st["small"]),
                     ]
                 )
@@ -506,5 +580,13 @@ def render(data: DossierData, out, progress: Callable[[float], None] = lambda _f
         pages["canvas"] = c
         return c
 
-    doc.build(build_story(data, doc.width, progress), canvasmaker=canvasmaker)
+    # No ASCII85 armour on the streams (images, pages, fonts): ReportLab's default of 1 encodes every
+    # JPEG in pure Python, the slowest part of the build, and makes the file a quarter larger. What the
+    # PDF shows is the same; it is a binary file either way (it is signed, zipped and stored as bytes).
+    previous_a85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        with tempfile.TemporaryDirectory(prefix="dossier-photos-") as image_dir:
+            doc.build(build_story(data, doc.width, progress, image_dir=image_dir), canvasmaker=canvasmaker)
+    finally:
+        rl_config.useA85 = previous_a85
     return pages["canvas"].total_pages

@@ -1,6 +1,7 @@
 """PAdES signatures with pyHanko, using the installation's key and certificate."""
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 from django.conf import settings
@@ -60,13 +61,20 @@ def make_self_signed(*, common_name: str, organisation: str, key_path: Path, cer
 
 
 def _signer():
-    from pyhanko.sign import signers
-
     key, cert = Path(settings.SIGNING_KEY_FILE), Path(settings.SIGNING_CERT_FILE)
     if not key.exists() or not cert.exists():
         raise SigningUnavailable("This installation has no signing key yet. Run: python manage.py make_signing_key")
-    passphrase = settings.SIGNING_KEY_PASSPHRASE.encode() or None
-    return signers.SimpleSigner.load(str(key), str(cert), key_passphrase=passphrase)
+    # Loading and checking a 3072-bit key costs more than signing: keep it while the files are unchanged.
+    return _load_signer(
+        str(key), str(cert), key.stat().st_mtime_ns, cert.stat().st_mtime_ns, settings.SIGNING_KEY_PASSPHRASE
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _load_signer(key: str, cert: str, key_mtime: int, cert_mtime: int, passphrase: str):
+    from pyhanko.sign import signers
+
+    return signers.SimpleSigner.load(key, cert, key_passphrase=passphrase.encode() or None)
 
 
 def sign_pdf(source, destination, *, reason: str, location: str = "") -> None:

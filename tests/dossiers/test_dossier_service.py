@@ -249,3 +249,26 @@ def test_sweep_leaves_finished_dossiers_alone(case, owner, sweep_settings, sent)
     assert services.dossiers_sweep() == {"requeued": 0, "restarted": 0, "failed": 0}
     assert sent == []
     assert {d.status for d in Dossier.objects.filter(pk__in=[done.pk, failed.pk])} == {"done", "failed"}
+
+
+def test_number_ranges_keep_long_lists_short():
+    from dossiers.compile import number_ranges
+
+    assert number_ranges([7, 1, 2, 3, 5, 8, 3]) == "1–3, 5, 7–8"
+    assert number_ranges([]) == ""
+
+
+def test_a_party_in_thousands_of_scattered_incidents_does_not_break_the_layout(case, owner, tmp_path):
+    """Every other incident (no ranges to shorten it): the index row is taller than a page."""
+    from dossiers import pdf
+
+    numbers = ", ".join(str(n) for n in range(1, 6000, 2))
+    data = pdf.DossierData(
+        case_title="t", prepared_by="p", prepared_at="now", audience="police", verification_code="AAAA-BBBB-CCCC",
+        verify_url="http://x/verify/", period="p", time_zone_note="z", photos_inline=False, redacted=False,
+        counts_by_kind=[], months=[], kinds_in_chart=[], suspects=[], agencies=[], incidents=[],
+        parties=[("troll99", "Suspected perpetrator", "", numbers)], exhibits=[], record=[], audit_statement="ok",
+    )
+    with open(tmp_path / "d.pdf", "wb") as out:
+        pages = pdf.render(data, out)
+    assert pages >= 4
