@@ -7,7 +7,13 @@ so a case the user is not a member of answers 404, and every queryset is filtere
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, pagination, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -56,10 +62,15 @@ class CaseScopedViewSet(viewsets.GenericViewSet):
     }  # fmt: skip
     pagination_class = CursorPage
     model = None
+    file_actions: tuple[str, ...] = ()  # actions that stream a file, with its own content type
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.membership = access.require(request.user, kwargs.get("case_id"), self.needs.get(self.action, access.VIEW))
+
+    def perform_content_negotiation(self, request, force=False):
+        # A file's Accept (application/pdf, ...) is no 406: the file is sent as it is, an error as JSON.
+        return super().perform_content_negotiation(request, force=force or self.action in self.file_actions)
 
     @property
     def case(self) -> Case:
@@ -450,6 +461,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     model = Evidence
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     needs = {**CaseScopedViewSet.needs, "withdraw": access.EDIT, "download": access.VIEW}
+    file_actions = ("download",)
 
     def get_queryset(self):
         return self.scoped().prefetch_related("incidents")
@@ -459,6 +471,12 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         services.evidence_access_record(user=request.user, evidence=evidence, action="view")
         return Response(self.get_serializer(evidence).data)
 
+    @extend_schema(
+        responses={
+            201: EvidenceSerializer,
+            200: OpenApiResponse(EvidenceSerializer, description="The same bytes were already this exhibit."),
+        }
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -112,7 +112,7 @@ def _case_key(case: Case) -> bytes:
     aad = f"case:{case.pk}".encode()
     if not case.wrapped_key:
         with transaction.atomic():
-            locked = Case.objects.select_for_update().only("id", "wrapped_key").get(pk=case.pk)
+            locked = Case.objects.select_for_update(no_key=True).only("id", "wrapped_key").get(pk=case.pk)
             if not locked.wrapped_key:
                 nonce = secrets.token_bytes(12)
                 wrapped = nonce + AESGCM(_master_key()).encrypt(nonce, secrets.token_bytes(32), aad)

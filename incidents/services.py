@@ -446,9 +446,14 @@ def evidence_attach(
     try:
         with transaction.atomic():
             # The case's row lock serialises uploads to this case: the duplicate check
-            # and the number below see every upload that committed before.
+            # and the number below see every upload that committed before. FOR NO KEY UPDATE,
+            # not FOR UPDATE: other transactions' foreign-key checks on the case (their audit
+            # events, their incidents) take a KEY SHARE lock, which must not wait on this one,
+            # or two writers to one case deadlock (found by schemathesis with 4 workers).
             locked = (
-                Case.objects.select_for_update().only("id", "exhibit_prefix", "next_exhibit_number").get(pk=case.pk)
+                Case.objects.select_for_update(no_key=True)
+                .only("id", "exhibit_prefix", "next_exhibit_number")
+                .get(pk=case.pk)
             )
             if stored is not None:
                 existing = Evidence.objects.filter(case=case, sha256=stored.sha256).first()

@@ -1,0 +1,295 @@
+"""Schemathesis (from PyPI) against /api/schema/, as a real user with real data, over a real server.
+
+One user owns case A and is an editor of case B. Both cases hold parties, references,
+incidents (with parties, references, tags and a second revision), an exhibit with a file,
+a link with no file, a withdrawn exhibit, a queued dossier and a finished one; everything is committed.
+A real web server (gunicorn, as in production) serves the pytest database, and the schemathesis
+CLI runs every phase against its schema with a write-scoped token. Path ids are drawn from
+the ids that exist (most of the time), so the run reaches real rows in both cases, not
+only 404s.
+
+The checks are the issue's: no 5xx (not_a_server_error) and every response matches the
+schema (status_code_conformance, content_type_conformance, response_schema_conformance).
+The run's summary is printed to the terminal even when the test passes, and kept in
+schemathesis-summary.txt in the test's tmp_path.
+"""
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import requests
+from django.db import connection
+from django.utils import timezone
+
+from accounts import services as account_services
+from dossiers.models import Dossier
+from incidents import evidence_store, services
+from tests.factories import UserFactory, log_incident, make_case, png_bytes, upload
+
+pytestmark = [pytest.mark.processes, pytest.mark.django_db(transaction=True)]
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+SEED = 20240601
+MAX_EXAMPLES = 15  # per operation in fuzzing and stateful; coverage adds its ~3,000 boundary cases regardless
+# One request at a time: with --seed, the same run every time (concurrent writes are not what this tests).
+WORKERS = 1
+RUN_TIMEOUT = 300  # seconds: the hard bound on the run, which takes 1.5 to 3 minutes
+START_TIMEOUT = 60
+STOP_TIMEOUT = 20
+RESOURCES = ("memberships", "parties", "references", "incidents", "evidence")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    """The pytest database (test_...), as the server process must reach it."""
+    db = connection.settings_dict
+    auth = quote(db["USER"], safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def tail(path: Path, lines: int = 200) -> str:
+    text = path.read_text(errors="replace") if path.exists() else "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=STOP_TIMEOUT)
+
+
+# The data: two cases, one user ---------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    token: str
+    ids: dict[str, list[int]]
+
+
+def fill_case(case, user, *, colour) -> dict[str, list[int]]:
+    suspect = services.party_create(user=user, case=case, kind="suspect", name="troll99", handles="@troll99")
+    police = services.party_create(user=user, case=case, kind="police", name="County Police")
+    first = log_incident(case, user, kind="online_post", title="A post", parties=[suspect], tags=["forum", "school"])
+    reference = services.reference_create(
+        user=user,
+        case=case,
+        kind="police",
+        number="CR/123/24",
+        agency=police,
+        opened_on=dt.date(2024, 3, 1),
+        incidents=[first],
+    )
+    second = log_incident(
+        case, user, kind="police_contact", title="A visit", parties=[suspect, police], references=[reference]
+    )
+    services.incident_edit(user=user, incident=second, narrative="Two officers called, then left.")
+    photo = services.evidence_attach(
+        user=user,
+        case=case,
+        kind="photo",
+        description="A screenshot of the post",
+        uploaded_file=upload("post.png", png_bytes(colour=colour), "image/png"),
+        incidents=[first],
+    ).evidence
+    link = services.evidence_attach(
+        user=user, case=case, kind="web_page", description="The post itself", source_url="https://example.org/post/1"
+    ).evidence
+    withdrawn = services.evidence_attach(
+        user=user,
+        case=case,
+        kind="photo",
+        description="Added by mistake",
+        uploaded_file=upload("wrong.png", png_bytes(colour=(20, 20, 20)), "image/png"),
+    ).evidence
+    services.evidence_withdraw(user=user, evidence=withdrawn, reason="The wrong picture.")
+    # Queued and never compiled (nobody consumes): its PDF and pack are "not ready".
+    queued = Dossier.objects.create(case=case, requested_by=user, options={"audience": "police"})
+    # Finished, with a stored PDF and pack (stand-ins: what is served is what was stored).
+    pdf, pack = b"%PDF-1.7\n% a stand-in\n%%EOF\n", b"PK\x05\x06" + bytes(18)
+    done = Dossier.objects.create(
+        case=case,
+        requested_by=user,
+        options={"audience": "police", "photos": "inline", "redact": True, "date_from": None, "date_to": None},
+        status=Dossier.Status.DONE,
+        progress=100,
+        stage="Done",
+        finished_at=timezone.now(),
+        file_name=evidence_store.store_derived(case, pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        pages=1,
+        pack_name=evidence_store.store_derived(case, pack),
+        pack_sha256=hashlib.sha256(pack).hexdigest(),
+        pack_size=len(pack),
+    )
+    return {
+        "parties": [suspect.pk, police.pk],
+        "references": [reference.pk],
+        "incidents": [first.pk, second.pk],
+        "evidence": [photo.pk, link.pk, withdrawn.pk],
+        "dossiers": [queued.pk, done.pk],
+        "finished_dossiers": [done.pk],
+        "memberships": list(case.memberships.values_list("pk", flat=True)),
+    }
+
+
+@pytest.fixture
+def world() -> World:
+    user = UserFactory(full_name="Sam Fuzz", initials="SF")
+    other = UserFactory(full_name="Olly Owner", initials="OO")
+    case_a = make_case(user, title="Case A")
+    case_b = make_case(other, title="Case B", editor=user, viewer=UserFactory())
+    ids: dict[str, list[int]] = {"cases": [case_a.pk, case_b.pk]}
+    for case, colour in ((case_a, (200, 30, 30)), (case_b, (30, 200, 30))):
+        for key, values in fill_case(case, user, colour=colour).items():
+            ids.setdefault(key, []).extend(values)
+    _, token = account_services.access_token_create(user=user, name="schemathesis", scope="write", days=7)
+    return World(token=token, ids=ids)
+
+
+# The processes: a private Redis (POST /dossiers/ enqueues; nobody consumes) and the web server -----
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    port = free_port()
+    log = tmp_path / "redis.log"
+    process = start(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        dict(os.environ),
+        log,
+    )
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def server(world, redis_url, settings, tmp_path):
+    """gunicorn, as in production, on the pytest database; its access log and errors go to web.log."""
+    port = free_port()
+    log = tmp_path / "web.log"
+    env = {key: value for key, value in os.environ.items() if key not in {"EVIDENCE_MASTER_KEY", "CACHE_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="referral_tracker.settings",
+        DATABASE_URL=database_url(),
+        CELERY_BROKER_URL=redis_url,
+        SECRET_KEY="test-only-secret-key-not-for-production",
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        STATIC_MANIFEST="0",
+        VAR_DIR=str(tmp_path / "var"),
+        EVIDENCE_ROOT=str(settings.EVIDENCE_ROOT),
+        EVIDENCE_KEY_FILE=str(settings.EVIDENCE_KEY_FILE),
+        DOSSIER_ROOT=str(tmp_path / "dossiers"),
+        # Thousands of requests in a minute or two: throttling is not what this run tests.
+        API_THROTTLE_USER="100000/minute",
+        API_THROTTLE_ANON="100000/minute",
+        PYTHONUNBUFFERED="1",
+    )
+    command = [GUNICORN, "referral_tracker.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", "2", "--timeout", "60", "--graceful-timeout", "5", "--access-logfile", "-"]
+    process = start(command, env, log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            assert process.poll() is None, f"the web server exited early\n{tail(log)}"
+            with contextlib.suppress(requests.ConnectionError):
+                if requests.get(f"{url}/api/schema/", timeout=10).status_code == 200:
+                    break
+            assert time.monotonic() < deadline, f"the server did not serve its schema within {START_TIMEOUT} s"
+            time.sleep(0.3)
+        yield url, log
+    finally:
+        stop(process)
+
+
+# The run ---------------------------------------------------------------------------------------------
+
+
+# Which rows' ids fill the {id} of which paths (the patterns do not overlap).
+ID_PATHS = {
+    "cases": r"^/api/v1/cases/\{id\}/$",
+    **{name: rf"^/api/v1/cases/\{{case_id\}}/{name}/\{{id\}}/" for name in RESOURCES},
+    "dossiers": r"^/api/v1/cases/\{case_id\}/dossiers/\{id\}/$",
+    "finished_dossiers": r"^/api/v1/cases/\{case_id\}/dossiers/\{id\}/(pdf|pack)/$",
+}
+
+
+def schemathesis_config(ids: dict[str, list[int]]) -> str:
+    """Path ids from the rows that exist, 4 times in 5; schemathesis makes up the rest."""
+    lines = []
+    for name, values in ids.items():
+        lines += [f"[dictionaries.{name}]", f"values = {json.dumps(sorted(set(values)))}", ""]
+    lines += ["[parameters]", '"path.case_id" = { dictionary = "cases", probability = 0.8 }', ""]
+    for name, regex in ID_PATHS.items():
+        lines += [
+            "[[operations]]",
+            f"include-path-regex = {json.dumps(regex)}",
+            f'parameters = {{ "path.id" = {{ dictionary = "{name}", probability = 0.8 }} }}',
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(world, server, tmp_path, capsys):
+    url, log = server
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(schemathesis_config(world.ids))
+    command = [SCHEMATHESIS, "--config-file", str(config), "run", f"{url}/api/schema/"]
+    command += ["--header", f"Authorization: Bearer {world.token}", "--checks", CHECKS]
+    command += ["--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED), "--workers", str(WORKERS)]
+    command += ["--request-timeout", "30", "--generation-database", "none", "--no-color", "--output-sanitize", "true"]
+    output = tmp_path / "schemathesis-summary.txt"
+    started = time.monotonic()
+    with output.open("wb") as out:
+        run = subprocess.Popen(command, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        code = run.wait(timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        stop(run)
+        code = None
+    elapsed = time.monotonic() - started
+    summary = output.read_text(errors="replace").strip()
+    # The run's report in the CI log, passed or not (pytest would only show it on a failure).
+    with capsys.disabled():
+        sys.stdout.write(f"\n----- schemathesis: {elapsed:.0f} s, exit code {code} -----\n{summary}\n-----\n")
+        sys.stdout.flush()
+    assert code is not None, f"schemathesis did not finish within {RUN_TIMEOUT} s\n{summary}\n{tail(log)}"
+    assert code == 0, f"schemathesis found problems (exit code {code})\n{summary}\n{tail(log)}"
