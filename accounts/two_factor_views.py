@@ -63,8 +63,11 @@ def status(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@two_factor.recent_auth_required
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
+    """Needs the password again first: with a stolen session cookie alone, nobody may add a device
+    (which would also end the owner's other sessions)."""
     user = request.user
     if two_factor.has_two_factor(user):
         return redirect("two_factor:status")
@@ -85,7 +88,6 @@ def setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             two_factor.end_other_sessions(request, user, reason="two_factor_enabled")
             two_factor.note_login(request, user)
-            two_factor.mark_reauthenticated(request)
             messages.success(request, "Two-step verification is on.")
             return render(
                 request, "accounts/two_factor_codes.html", {"codes": codes, "next": two_factor.safe_next(request, "")}

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _turn_on(client, user) -> tuple[pyotp.TOTP, list[str]]:
     client.force_login(user)
+    confirm_recent_login(client)
     page = client.get(reverse("two_factor:setup")).content.decode()
     secret = re.search(r"data-secret>([A-Z2-7 ]+)<", page).group(1).replace(" ", "")
     totp = pyotp.TOTP(secret)
@@ -36,6 +37,7 @@ def _log_in(client, user, password):
 
 def test_turning_on_needs_a_right_code(client, user):
     client.force_login(user)
+    confirm_recent_login(client)
     client.get(reverse("two_factor:setup"))
     response = client.post(reverse("two_factor:setup"), {"code": "000000"})
     assert response.status_code == 400 and "not right" in response.content.decode()
@@ -128,3 +130,15 @@ def test_turning_off_needs_the_password(client, user, password):
     assert TOTPDevice.objects.filter(user=user).exists()
     client.post(reverse("two_factor:disable"), {"secret": password})
     assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_setting_up_needs_the_password_again_and_does_not_count_as_it(client, user, password):
+    client.force_login(user)
+    response = client.get(reverse("two_factor:setup"))
+    assert response.status_code == 302 and response.url.startswith(reverse("two_factor:reauth"))
+    _turn_on(client, user)
+    session = client.session
+    session.pop("reauth_at")
+    session.save()
+    client.get(reverse("two_factor:status"))
+    assert client.get(reverse("two_factor:email_change")).url.startswith(reverse("two_factor:reauth"))

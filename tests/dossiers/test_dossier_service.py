@@ -264,10 +264,26 @@ def test_a_party_in_thousands_of_scattered_incidents_does_not_break_the_layout(c
 
     numbers = ", ".join(str(n) for n in range(1, 6000, 2))
     data = pdf.DossierData(
-        case_title="t", prepared_by="p", prepared_at="now", audience="police", verification_code="AAAA-BBBB-CCCC",
-        verify_url="http://x/verify/", period="p", time_zone_note="z", photos_inline=False, redacted=False,
-        counts_by_kind=[], months=[], kinds_in_chart=[], suspects=[], agencies=[], incidents=[],
-        parties=[("troll99", "Suspected perpetrator", "", numbers)], exhibits=[], record=[], audit_statement="ok",
+        case_title="t",
+        prepared_by="p",
+        prepared_at="now",
+        audience="police",
+        verification_code="AAAA-BBBB-CCCC",
+        verify_url="http://x/verify/",
+        period="p",
+        time_zone_note="z",
+        photos_inline=False,
+        redacted=False,
+        counts_by_kind=[],
+        months=[],
+        kinds_in_chart=[],
+        suspects=[],
+        agencies=[],
+        incidents=[],
+        parties=[("troll99", "Suspected perpetrator", "", numbers)],
+        exhibits=[],
+        record=[],
+        audit_statement="ok",
     )
     with open(tmp_path / "d.pdf", "wb") as out:
         pages = pdf.render(data, out)
