@@ -68,3 +68,24 @@ def confirm_recent_login(client) -> None:
     session = client.session
     session["reauth_at"] = time.time()
     session.save()
+
+
+def point_celery_at(url: str) -> None:
+    """Make this process's Celery app send to `url`, dropping every connection it pooled before.
+
+    Celery caches a connection pool on the app and a producer pool on app.amqp, and kombu keeps
+    both in registries of its own: all of them must go, or the next task sent in this process
+    is handed a closed pool ("Acquire on closed pool"), even in eager mode."""
+    import kombu.pools
+
+    from referral_tracker.celery import app
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None and amqp._producer_pool is not None:
+        amqp._producer_pool.force_close_all()
+        amqp._producer_pool = None
+    kombu.pools.reset()
+    app.conf.broker_url = url

@@ -121,23 +121,18 @@ def test_account_events_are_in_the_account_chain(client, user, password):
 def test_password_reset_still_answers_when_the_broker_is_down(
     client, user, caplog, monkeypatch, django_capture_on_commit_callbacks
 ):
-    import kombu.pools
-
     from referral_tracker.celery import app
+    from tests.factories import point_celery_at
 
     previous = app.conf.broker_url
     # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
     monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")  # nothing listens there
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    kombu.pools.reset()
-    app._pool = None
+    point_celery_at("redis://127.0.0.1:1/0")
     try:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("accounts:password_reset"), {"email": user.email})
     finally:
         monkeypatch.undo()
-        app.conf.broker_url = previous
-        kombu.pools.reset()
-        app._pool = None
+        point_celery_at(previous)
     assert response.status_code == 302
     assert "Could not queue the email" in caplog.text

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-import kombu.pools
 import pytest
 import redis
 from django.db import connection
@@ -45,7 +44,7 @@ from dossiers.tasks import compile_dossier
 from incidents import evidence_store
 from incidents import services as incident_services
 from incidents.models import Evidence, Incident, IncidentParty, Party
-from tests.factories import png_bytes, upload
+from tests.factories import png_bytes, point_celery_at, upload
 
 pytestmark = [pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
@@ -128,23 +127,6 @@ class RedisServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=STOP_TIMEOUT)
-
-
-def point_celery_at(url: str) -> None:
-    """Make this process's Celery app send to `url`, dropping any connection it pooled before."""
-    from referral_tracker.celery import app
-
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None and amqp._producer_pool is not None:
-        amqp._producer_pool.force_close_all()
-        amqp._producer_pool = None
-    # kombu keeps its pools in a registry of its own: without a reset, the next test to send a
-    # task would be handed the pool closed above ("Acquire on closed pool").
-    kombu.pools.reset()
-    app.conf.broker_url = url
 
 
 @pytest.fixture
