@@ -1,8 +1,10 @@
 """Session safety: the 12-hour limit on a log-in, no-store on every signed-in response, and the
 username django-axes counts log-in failures against.
 
-The 30-minute idle timeout needs no code: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST moves
-the session's expiry on at every request, and a session past it is gone from the store.
+The 30-minute idle timeout: a session expires SESSION_COOKIE_AGE after it was last saved, and a
+signed-in request saves it again once at least SESSION_RENEW_SECONDS have passed (not on every
+request: a write per page was a measurable part of the timeline's time). Idle for 30 minutes,
+give or take a minute, and the session is gone from the store.
 """
 
 from django.conf import settings
@@ -15,8 +17,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from audit import services as audit
 
-# When this log-in began (a POSIX timestamp), kept in the session.
+# When this log-in began, and when the session's expiry was last moved on (POSIX timestamps).
 SESSION_STARTED_KEY = "session_started_at"
+SESSION_RENEWED_KEY = "session_renewed_at"
 
 
 def _now() -> float:
@@ -32,7 +35,7 @@ def _absolute_limit_message() -> str:
 def mark_session_start(sender, request, user, **kwargs) -> None:
     """user_logged_in receiver: the 12 hours count from each log-in (also a re-authentication's)."""
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_STARTED_KEY] = _now()
+        request.session[SESSION_STARTED_KEY] = request.session[SESSION_RENEWED_KEY] = _now()
 
 
 class SessionLimitsMiddleware:
@@ -51,6 +54,9 @@ class SessionLimitsMiddleware:
         if request.user.is_authenticated:
             started = request.session.get(SESSION_STARTED_KEY)
             now = _now()
+            renewed = request.session.get(SESSION_RENEWED_KEY)
+            if not isinstance(renewed, int | float) or now - renewed >= settings.SESSION_RENEW_SECONDS:
+                request.session[SESSION_RENEWED_KEY] = now  # saved at the end of the request: expiry moves on
             if not isinstance(started, int | float):
                 request.session[SESSION_STARTED_KEY] = now
             elif now - started > settings.SESSION_ABSOLUTE_SECONDS:

@@ -142,7 +142,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # Sessions: a new key at log-in (Django's default), 30 minutes idle, 12 hours at most
 # (accounts.middleware.SessionLimitsMiddleware), re-authentication valid for 10 minutes.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Signed-in sessions are saved (their expiry moved on) at most once a minute, by
+# accounts.middleware.SessionLimitsMiddleware, rather than on every request.
+SESSION_RENEW_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 REAUTH_SECONDS = 10 * 60
 

@@ -339,3 +339,15 @@ def test_end_other_sessions_keeps_this_session_only(user):
     assert user.session_epoch == 1
     event = AuditEvent.objects.get(action="account.other_sessions_ended")
     assert event.details == {"address": ADDRESS, "reason": "two_factor_enabled"}
+
+
+def test_the_session_is_saved_at_most_once_a_minute(client, user, clock):
+    client.force_login(user)
+    key = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    first = Session.objects.get(session_key=key).expire_date
+    clock.advance(seconds=30)
+    assert logged_in(client)
+    assert Session.objects.get(session_key=key).expire_date == first  # no write within the minute
+    clock.advance(seconds=31)
+    assert logged_in(client)
+    assert Session.objects.get(session_key=key).expire_date == clock.now + dt.timedelta(minutes=30)
