@@ -109,3 +109,25 @@ def test_readme_lists_every_environment_variable():
     table_rows = set(re.findall(r"^\| `([A-Z0-9_]+)` \|", README.read_text(), re.MULTILINE))
     missing = names - table_rows
     assert not missing, f"README.md's table of environment variables lacks: {sorted(missing)}"
+
+
+def test_checking_migrations_needs_no_secret_but_everything_else_does(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "VAR_DIR": str(tmp_path), "HOME": str(tmp_path)}
+    check = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=BASE_DIR,
+    )
+    assert check.returncode == 0, check.stderr
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=BASE_DIR,
+    )
+    assert migrate.returncode != 0 and "SECRET_KEY is not set" in migrate.stderr
