@@ -27,8 +27,11 @@ VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 # migrations with no environment at all); they get a throwaway one.
 COMMANDS_WITHOUT_SECRETS = {"makemigrations", "help", "version"}
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY and Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] and (
-    sys.argv[1] in COMMANDS_WITHOUT_SECRETS
+if (
+    not SECRET_KEY
+    and Path(sys.argv[0]).name == "manage.py"
+    and sys.argv[1:2]
+    and (sys.argv[1] in COMMANDS_WITHOUT_SECRETS)
 ):
     SECRET_KEY = secrets.token_urlsafe(50)
 if not SECRET_KEY:
