@@ -1,13 +1,24 @@
 from django import forms
-from django.utils import timezone
+
+from incidents.models import validate_past_date
 
 from .models import Dossier
 
 
 class DossierForm(forms.Form):
     audience = forms.ChoiceField(label="Who is it for?", choices=Dossier.Audience.choices, initial="police")
-    date_from = forms.DateField(label="From (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="From (optional)",
+        required=False,
+        validators=[validate_past_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label="To (optional)",
+        required=False,
+        validators=[validate_past_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     photos = forms.ChoiceField(
         label="Photos and screenshots",
         choices=[("inline", "Print them in the dossier"), ("listed", "List them only")],
@@ -26,10 +37,6 @@ class DossierForm(forms.Form):
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", "The end date is before the start date.")
-        for name in ("date_from", "date_to"):
-            value = cleaned.get(name)
-            if value and (value.year < 1900 or value > timezone.localdate()):
-                self.add_error(name, "Enter a date between 1900 and today.")
         return cleaned
 
     def options(self) -> dict:

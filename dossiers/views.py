@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.two_factor import reauth_redirect
 from incidents import access, evidence_store
-from incidents.views import _context, _gate
+from incidents.pages import case_context, gate
 
 from . import services
 from .forms import DossierForm, VerifyForm
@@ -17,7 +17,7 @@ from .models import Dossier
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_list(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.EXPORT, page="dossiers" if request.method == "GET" else None)
+    membership = gate(request, case_id, access.EXPORT, page="dossiers" if request.method == "GET" else None)
     form = DossierForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.dossier_request(user=request.user, case=membership.case, options=form.options())
@@ -28,7 +28,7 @@ def dossier_list(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "dossiers/dossier_list.html",
-        _context(membership, form=form, dossiers=dossiers, working=working),
+        case_context(membership, form=form, dossiers=dossiers, working=working),
         status=400 if form.is_bound else 200,
     )
 

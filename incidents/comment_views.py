@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import access, comment_services
 from .comment_forms import CommentForm
 from .models import Comment, Incident
-from .views import _apply_errors, _context
+from .pages import case_context, form_errors
 
 
 def thread_url(case_id: int, incident_id: int | None) -> str:
@@ -34,7 +34,7 @@ def _form_page(request, membership, form, *, incident, comment=None, status: int
     return render(
         request,
         "incidents/comment_form.html",
-        _context(
+        case_context(
             membership,
             form=form,
             incident=incident,
@@ -61,7 +61,7 @@ def comment_add(request: HttpRequest, case_id: int, incident_id: int | None = No
                 user=request.user, case=membership.case, incident=incident, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, "Comment posted.")
             return redirect(thread_url(membership.case.pk, incident_id))
@@ -81,7 +81,7 @@ def comment_edit(request: HttpRequest, case_id: int, comment_id: int) -> HttpRes
         try:
             comment_services.comment_edit(user=request.user, comment=comment, body=form.cleaned_data["body"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, "Comment saved.")
             return redirect(thread_url(membership.case.pk, comment.incident_id))

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import access, evidence_store, services
 from .forms import EvidenceEditForm, EvidenceForm, WithdrawForm
 from .models import INLINE_IMAGE_TYPES, Evidence, Incident
+from .pages import case_context, form_errors, gate
 from .uploads import TOO_LARGE_FLAG
-from .views import _apply_errors, _context, _gate
 
 # A response carrying uploaded bytes may run nothing, load nothing and be framed by nobody.
 EVIDENCE_CSP = "default-src 'none'; img-src 'self'; style-src 'none'; sandbox; frame-ancestors 'none'"
@@ -38,20 +38,20 @@ def _evidence(membership, evidence_id: int) -> Evidence:
 
 @login_required
 def evidence_list(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, page="evidence")
+    membership = gate(request, case_id, page="evidence")
     items = (
         Evidence.objects.filter(case=membership.case)
         .select_related("uploaded_by")
         .prefetch_related(Prefetch("incidents", queryset=Incident.objects.only("id", "title", "kind", "case_id")))
         .order_by("number")
     )
-    return render(request, "incidents/evidence_list.html", _context(membership, items=items))
+    return render(request, "incidents/evidence_list.html", case_context(membership, items=items))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.EDIT)
+    membership = gate(request, case_id, access.EDIT)
     case = membership.case
     initial = {}
     if request.GET.get("incident", "").isdigit():
@@ -89,7 +89,7 @@ def evidence_new(request: HttpRequest, case_id: int) -> HttpResponse:
         for failure in failures:
             form.add_error("files", failure)
     status = 400 if form.is_bound else 200
-    return render(request, "incidents/evidence_form.html", _context(membership, form=form), status=status)
+    return render(request, "incidents/evidence_form.html", case_context(membership, form=form), status=status)
 
 
 @login_required
@@ -100,14 +100,14 @@ def evidence_detail(request: HttpRequest, case_id: int, evidence_id: int) -> Htt
     return render(
         request,
         "incidents/evidence_detail.html",
-        _context(membership, evidence=evidence, withdraw_form=WithdrawForm()),
+        case_context(membership, evidence=evidence, withdraw_form=WithdrawForm()),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_edit(request: HttpRequest, case_id: int, evidence_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.EDIT)
+    membership = gate(request, case_id, access.EDIT)
     evidence = _evidence(membership, evidence_id)
     initial = {
         "description": evidence.description,
@@ -121,34 +121,34 @@ def evidence_edit(request: HttpRequest, case_id: int, evidence_id: int) -> HttpR
         try:
             services.evidence_update(user=request.user, evidence=evidence, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, "Saved. The file itself is unchanged.")
             return redirect("incidents:evidence_detail", case_id=case_id, evidence_id=evidence.pk)
     status = 400 if form.is_bound else 200
     return render(
-        request, "incidents/evidence_form.html", _context(membership, form=form, evidence=evidence), status=status
+        request, "incidents/evidence_form.html", case_context(membership, form=form, evidence=evidence), status=status
     )
 
 
 @login_required
 @require_POST
 def evidence_withdraw(request: HttpRequest, case_id: int, evidence_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.EDIT)
+    membership = gate(request, case_id, access.EDIT)
     evidence = _evidence(membership, evidence_id)
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
             services.evidence_withdraw(user=request.user, evidence=evidence, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, f"Exhibit {evidence.mark} is withdrawn. It stays in the record, marked.")
             return redirect("incidents:evidence_detail", case_id=case_id, evidence_id=evidence.pk)
     return render(
         request,
         "incidents/evidence_detail.html",
-        _context(membership, evidence=evidence, withdraw_form=form),
+        case_context(membership, evidence=evidence, withdraw_form=form),
         status=400,
     )
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.forms import TIME_ZONE_CHOICES
 
-from .models import AgencyReference, Case, Evidence, Incident, Party, occurred_at_problem
+from .models import AgencyReference, Case, Evidence, Incident, Party, occurred_at_problem, validate_past_date
 
 
 class CaseForm(forms.Form):
@@ -190,10 +190,16 @@ class ReferenceForm(CaseScopedForm):
     )
     officer = forms.CharField(label="Officer or social worker (optional)", max_length=200, required=False)
     opened_on = forms.DateField(
-        label="Opened on (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Opened on (optional)",
+        required=False,
+        validators=[validate_past_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     closed_on = forms.DateField(
-        label="Closed on (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Closed on (optional)",
+        required=False,
+        validators=[validate_past_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     status = forms.ChoiceField(label="Status", choices=AgencyReference.Status.choices)
     outcome = forms.CharField(
@@ -214,11 +220,6 @@ class ReferenceForm(CaseScopedForm):
     def clean(self):
         cleaned = super().clean()
         opened, closed = cleaned.get("opened_on"), cleaned.get("closed_on")
-        today = timezone.localdate()
-        for name in ("opened_on", "closed_on"):
-            value = cleaned.get(name)
-            if value and (value > today or value.year < 1900):
-                self.add_error(name, "Enter a date between 1900 and today.")
         if opened and closed and closed < opened:
             self.add_error("closed_on", "It cannot close before it opened.")
         return cleaned
@@ -279,7 +280,10 @@ class EvidenceForm(CaseScopedForm):
         error_messages={"invalid": "Enter a full web address, for example https://example.com/post/1."},
     )
     obtained_at = forms.DateField(
-        label="When did you get it? (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="When did you get it? (optional)",
+        required=False,
+        validators=[validate_past_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     obtained_from = forms.CharField(
         label="Who gave it to you? (optional)",
@@ -297,12 +301,6 @@ class EvidenceForm(CaseScopedForm):
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, case=case, **kwargs)
         self.fields["incidents"].queryset = Incident.objects.filter(case=case).order_by("-occurred_at")
-
-    def clean_obtained_at(self):
-        value = self.cleaned_data["obtained_at"]
-        if value and (value > timezone.localdate() or value.year < 1900):
-            raise forms.ValidationError("Enter a date between 1900 and today.")
-        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -400,6 +400,14 @@ class Comment(models.Model):
 EARLIEST_YEAR = 1900
 
 
+def validate_past_date(value) -> None:
+    """A date something was received, opened or closed: not in the future, not before 1900."""
+    from django.core.exceptions import ValidationError
+
+    if value and (value > timezone.localdate() or value.year < EARLIEST_YEAR):
+        raise ValidationError(f"Enter a date between {EARLIEST_YEAR} and today.")
+
+
 def occurred_at_problem(value) -> str | None:
     """Why a 'when did it happen' value cannot be right, or None."""
     if value is None:

@@ -14,7 +14,7 @@ from accounts.two_factor import has_two_factor, reauth_redirect
 
 from . import access, services
 from .models import Invitation, Membership, Role
-from .views import _apply_errors, _context, _gate
+from .pages import case_context, form_errors, gate
 
 
 class InviteForm(forms.Form):
@@ -44,7 +44,7 @@ def _sharing_page(request, membership, form, status=200) -> HttpResponse:
     return render(
         request,
         "incidents/sharing.html",
-        _context(
+        case_context(
             membership, form=form, members=members, pending=pending, i_have_two_factor=has_two_factor(request.user)
         ),
         status=status,
@@ -54,7 +54,7 @@ def _sharing_page(request, membership, form, status=200) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sharing(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.SHARE, page="sharing" if request.method == "GET" else None)
+    membership = gate(request, case_id, access.SHARE, page="sharing" if request.method == "GET" else None)
     if (prompt := reauth_redirect(request)) is not None:
         return prompt
     form = InviteForm(request.POST if request.method == "POST" else None)
@@ -62,7 +62,7 @@ def sharing(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             services.invitation_create(user=request.user, case=membership.case, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}. The link works for 7 days.")
             return redirect("incidents:sharing", case_id=case_id)
@@ -72,7 +72,7 @@ def sharing(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_cancel(request: HttpRequest, case_id: int, invitation_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.SHARE)
+    membership = gate(request, case_id, access.SHARE)
     invitation = get_object_or_404(Invitation, pk=invitation_id, case=membership.case)
     try:
         services.invitation_cancel(user=request.user, invitation=invitation)
@@ -85,7 +85,7 @@ def invitation_cancel(request: HttpRequest, case_id: int, invitation_id: int) ->
 @login_required
 @require_POST
 def member_remove(request: HttpRequest, case_id: int, membership_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.SHARE)
+    membership = gate(request, case_id, access.SHARE)
     target = get_object_or_404(Membership, pk=membership_id, case=membership.case, revoked_at__isnull=True)
     try:
         services.member_remove(user=request.user, membership=target)
@@ -98,7 +98,7 @@ def member_remove(request: HttpRequest, case_id: int, membership_id: int) -> Htt
 @login_required
 @require_POST
 def ownership_transfer(request: HttpRequest, case_id: int, membership_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.SHARE)
+    membership = gate(request, case_id, access.SHARE)
     if (prompt := reauth_redirect(request)) is not None:
         return prompt
     target = get_object_or_404(Membership, pk=membership_id, case=membership.case, revoked_at__isnull=True)
@@ -114,7 +114,7 @@ def ownership_transfer(request: HttpRequest, case_id: int, membership_id: int) -
 @login_required
 @require_POST
 def two_factor_requirement(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.SHARE)
+    membership = gate(request, case_id, access.SHARE)
     required = request.POST.get("required") == "1"
     if required and not has_two_factor(request.user):
         messages.error(request, "Turn on two-step verification for yourself first.")

@@ -12,39 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import access, charts, queries, services
 from .forms import CaseForm, ChildForm, IncidentForm, PartyForm, ReferenceForm, TimelineFilterForm
 from .models import AgencyReference, Case, Child, Party
+from .pages import case_context, form_errors, gate
 
 TIMELINE_PAGE_SIZE = 50
 SEARCH_COUNT_CAP = 500  # a text search says "more than 500 match" rather than counting every one
-
-
-def _gate(request: HttpRequest, case_id: int, action: str = access.VIEW, *, page: str | None = None, target=None):
-    """Check membership and role; record the view of a case page in the audit trail."""
-    membership = access.require(request.user, case_id, action)
-    if page is not None:
-        services.page_view_record(user=request.user, case=membership.case, page=page, target=target)
-    return membership
-
-
-def _context(membership, **extra) -> dict:
-    case = membership.case
-    return {
-        "case": case,
-        "case_path": reverse("incidents:case_summary", args=[case.pk]),
-        "membership": membership,
-        "can_edit": access.can(membership.role, access.EDIT),
-        "can_manage": access.can(membership.role, access.MANAGE),
-        "can_export": access.can(membership.role, access.EXPORT),
-        "can_share": access.can(membership.role, access.SHARE),
-        **extra,
-    }
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # Cases -------------------------------------------------------------------------------------------
@@ -65,13 +36,13 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_summary(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, page="summary")
+    membership = gate(request, case_id, page="summary")
     case = membership.case
     summary = queries.case_summary(case)
     return render(
         request,
         "incidents/case_summary.html",
-        _context(
+        case_context(
             membership,
             summary=summary,
             chart=charts.monthly_chart(summary),
@@ -83,7 +54,7 @@ def case_summary(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_settings(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.MANAGE, page="settings")
+    membership = gate(request, case_id, access.MANAGE, page="settings")
     case = membership.case
     form = CaseForm(
         request.POST if request.method == "POST" else None,
@@ -103,7 +74,7 @@ def case_settings(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "incidents/case_settings.html",
-        _context(membership, form=form, child_form=ChildForm(), children=case.children.all()),
+        case_context(membership, form=form, child_form=ChildForm(), children=case.children.all()),
         status=400 if form.is_bound else 200,
     )
 
@@ -111,7 +82,7 @@ def case_settings(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.MANAGE)
+    membership = gate(request, case_id, access.MANAGE)
     status = request.POST.get("status")
     if status not in Case.Status.values:
         messages.error(request, "Choose open or closed.")
@@ -124,7 +95,7 @@ def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def child_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.MANAGE)
+    membership = gate(request, case_id, access.MANAGE)
     form = ChildForm(request.POST)
     if form.is_valid():
         services.child_add(user=request.user, case=membership.case, **form.cleaned_data)
@@ -140,7 +111,7 @@ def child_add(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "incidents/case_settings.html",
-        _context(membership, form=case_form, child_form=form, children=membership.case.children.all()),
+        case_context(membership, form=case_form, child_form=form, children=membership.case.children.all()),
         status=400,
     )
 
@@ -148,7 +119,7 @@ def child_add(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def child_remove(request: HttpRequest, case_id: int, child_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.MANAGE)
+    membership = gate(request, case_id, access.MANAGE)
     child = get_object_or_404(Child, pk=child_id, case=membership.case)
     services.child_remove(user=request.user, child=child)
     messages.success(request, "Removed.")
@@ -160,7 +131,7 @@ def child_remove(request: HttpRequest, case_id: int, child_id: int) -> HttpRespo
 
 @login_required
 def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, page="timeline")
+    membership = gate(request, case_id, page="timeline")
     case = membership.case
     form = TimelineFilterForm(request.GET or None, case=case)
     filters = queries.TimelineFilters()
@@ -183,7 +154,7 @@ def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "incidents/timeline.html",
-        _context(
+        case_context(
             membership,
             form=form,
             party_choices=form.fields["party"].queryset,
@@ -199,19 +170,19 @@ def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.EDIT)
+    membership = gate(request, case_id, access.EDIT)
     case = membership.case
     form = IncidentForm(request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             incident = services.incident_log(user=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, "Saved. It is on your timeline.")
             return redirect(reverse("incidents:timeline", args=[case.pk]) + f"#incident-{incident.pk}")
     status = 400 if form.is_bound else 200
-    return render(request, "incidents/incident_form.html", _context(membership, form=form), status=status)
+    return render(request, "incidents/incident_form.html", case_context(membership, form=form), status=status)
 
 
 @login_required
@@ -223,14 +194,14 @@ def incident_detail(request: HttpRequest, case_id: int, incident_id: int) -> Htt
     services.page_view_record(user=request.user, case=membership.case, page="incident", target=incident)
     revisions = incident.revisions.select_related("edited_by").order_by("-number")
     return render(
-        request, "incidents/incident_detail.html", _context(membership, incident=incident, revisions=revisions)
+        request, "incidents/incident_detail.html", case_context(membership, incident=incident, revisions=revisions)
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_edit(request: HttpRequest, case_id: int, incident_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.EDIT)
+    membership = gate(request, case_id, access.EDIT)
     case = membership.case
     incident = get_object_or_404(queries.incidents_with_details(case), pk=incident_id)
     form = IncidentForm(
@@ -240,13 +211,13 @@ def incident_edit(request: HttpRequest, case_id: int, incident_id: int) -> HttpR
         try:
             services.incident_edit(user=request.user, incident=incident, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, "Saved. The earlier version is kept in the history.")
             return redirect("incidents:incident_detail", case_id=case.pk, incident_id=incident.pk)
     status = 400 if form.is_bound else 200
     return render(
-        request, "incidents/incident_form.html", _context(membership, form=form, incident=incident), status=status
+        request, "incidents/incident_form.html", case_context(membership, form=form, incident=incident), status=status
     )
 
 
@@ -255,16 +226,16 @@ def incident_edit(request: HttpRequest, case_id: int, incident_id: int) -> HttpR
 
 @login_required
 def party_list(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, page="people")
+    membership = gate(request, case_id, page="people")
     return render(
-        request, "incidents/party_list.html", _context(membership, parties=queries.case_parties(membership.case))
+        request, "incidents/party_list.html", case_context(membership, parties=queries.case_parties(membership.case))
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def party_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.EDIT)
+    membership = gate(request, case_id, access.EDIT)
     form = PartyForm(
         request.POST if request.method == "POST" else None,
         initial={"kind": request.GET.get("kind", Party.Kind.SUSPECT)},
@@ -274,7 +245,7 @@ def party_new(request: HttpRequest, case_id: int) -> HttpResponse:
         messages.success(request, "Added.")
         return redirect("incidents:party_detail", case_id=case_id, party_id=party.pk)
     status = 400 if form.is_bound else 200
-    return render(request, "incidents/party_form.html", _context(membership, form=form), status=status)
+    return render(request, "incidents/party_form.html", case_context(membership, form=form), status=status)
 
 
 @login_required
@@ -287,7 +258,7 @@ def party_detail(request: HttpRequest, case_id: int, party_id: int) -> HttpRespo
     return render(
         request,
         "incidents/party_detail.html",
-        _context(
+        case_context(
             membership,
             party=party,
             incidents=incidents,
@@ -299,7 +270,7 @@ def party_detail(request: HttpRequest, case_id: int, party_id: int) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def party_edit(request: HttpRequest, case_id: int, party_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.EDIT)
+    membership = gate(request, case_id, access.EDIT)
     party = get_object_or_404(Party.objects.filter(case=membership.case), pk=party_id)
     initial = {name: getattr(party, name) for name in services.PARTY_FIELDS}
     form = PartyForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -308,7 +279,7 @@ def party_edit(request: HttpRequest, case_id: int, party_id: int) -> HttpRespons
         messages.success(request, "Saved.")
         return redirect("incidents:party_detail", case_id=case_id, party_id=party.pk)
     status = 400 if form.is_bound else 200
-    return render(request, "incidents/party_form.html", _context(membership, form=form, party=party), status=status)
+    return render(request, "incidents/party_form.html", case_context(membership, form=form, party=party), status=status)
 
 
 # Agency references -------------------------------------------------------------------------------
@@ -316,35 +287,35 @@ def party_edit(request: HttpRequest, case_id: int, party_id: int) -> HttpRespons
 
 @login_required
 def reference_list(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, page="references")
+    membership = gate(request, case_id, page="references")
     return render(
         request,
         "incidents/reference_list.html",
-        _context(membership, references=queries.case_references(membership.case)),
+        case_context(membership, references=queries.case_references(membership.case)),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reference_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.EDIT)
+    membership = gate(request, case_id, access.EDIT)
     form = ReferenceForm(request.POST if request.method == "POST" else None, case=membership.case)
     if request.method == "POST" and form.is_valid():
         try:
             services.reference_create(user=request.user, case=membership.case, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, "Reference saved.")
             return redirect("incidents:reference_list", case_id=case_id)
     status = 400 if form.is_bound else 200
-    return render(request, "incidents/reference_form.html", _context(membership, form=form), status=status)
+    return render(request, "incidents/reference_form.html", case_context(membership, form=form), status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reference_edit(request: HttpRequest, case_id: int, reference_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, access.EDIT)
+    membership = gate(request, case_id, access.EDIT)
     reference = get_object_or_404(AgencyReference.objects.filter(case=membership.case), pk=reference_id)
     initial = {name: getattr(reference, name) for name in services.REFERENCE_FIELDS}
     initial["incidents"] = list(reference.incidents.values_list("pk", flat=True))
@@ -353,13 +324,16 @@ def reference_edit(request: HttpRequest, case_id: int, reference_id: int) -> Htt
         try:
             services.reference_update(user=request.user, reference=reference, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, "Reference saved.")
             return redirect("incidents:reference_list", case_id=case_id)
     status = 400 if form.is_bound else 200
     return render(
-        request, "incidents/reference_form.html", _context(membership, form=form, reference=reference), status=status
+        request,
+        "incidents/reference_form.html",
+        case_context(membership, form=form, reference=reference),
+        status=status,
     )
 
 
@@ -368,8 +342,8 @@ def reference_edit(request: HttpRequest, case_id: int, reference_id: int) -> Htt
 
 @login_required
 def activity(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = _gate(request, case_id, page="activity")
+    membership = gate(request, case_id, page="activity")
     page = Paginator(queries.activity(membership.case), 100).get_page(request.GET.get("page"))
     # Everyone who has been a member, revoked members included, by name: one query, however many events.
     actor_names = {m.user_id: m.user.full_name for m in membership.case.memberships.select_related("user")}
-    return render(request, "incidents/activity.html", _context(membership, page=page, actor_names=actor_names))
+    return render(request, "incidents/activity.html", case_context(membership, page=page, actor_names=actor_names))
