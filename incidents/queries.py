@@ -63,17 +63,115 @@ def dashboard_cases(user) -> QuerySet[Case]:
     )
 
 
+DETAIL_PREFETCHES = (
+    Prefetch("party_links", queryset=IncidentParty.objects.select_related("party").order_by("party__name")),
+    "tags",
+    Prefetch("references", queryset=AgencyReference.objects.select_related("agency")),
+)
+
+
 def incidents_with_details(case: Case) -> QuerySet[Incident]:
     """Incidents of a case with parties, tags and references prefetched (a fixed number of queries)."""
-    return (
-        Incident.objects.filter(case=case)
-        .prefetch_related(
-            Prefetch("party_links", queryset=IncidentParty.objects.select_related("party").order_by("party__name")),
-            "tags",
-            Prefetch("references", queryset=AgencyReference.objects.select_related("agency")),
+    return Incident.objects.filter(case=case).prefetch_related(*DETAIL_PREFETCHES).order_by("occurred_at", "id")
+
+
+@dataclass(slots=True)
+class EntryParty:
+    id: int
+    name: str
+    role: str
+
+
+@dataclass(slots=True)
+class EntryReference:
+    number: str
+    agency: str
+
+
+@dataclass(slots=True)
+class TimelineEntry:
+    """One incident as a list page prints it: plain values, ready for the template."""
+
+    id: int
+    month: str
+    when: str
+    title: str
+    kind: str
+    summary: str
+    tags: list[str] = field(default_factory=list)
+    parties: list[EntryParty] = field(default_factory=list)
+    references: list[EntryReference] = field(default_factory=list)
+
+
+ENTRY_SUMMARY_WORDS = 40
+
+
+def when_text(occurred_at: dt.datetime, precision: str, zone) -> str:
+    """When an incident happened, in the case's zone, said as precisely as it is known."""
+    local = occurred_at.astimezone(zone)
+    if precision == Incident.Precision.MONTH:
+        return local.strftime("%B %Y")
+    if precision == Incident.Precision.DAY:
+        return local.strftime("%a %-d %b %Y")
+    if precision == Incident.Precision.APPROXIMATE:
+        return "About " + local.strftime("%-d %b %Y")
+    return local.strftime("%a %-d %b %Y, %H:%M ") + local.tzname()
+
+
+def _summary(text: str, words: int) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + " …" if len(parts) > words else " ".join(parts)
+
+
+def timeline_entries(
+    case: Case, incidents: QuerySet[Incident], *, summary_words: int = ENTRY_SUMMARY_WORDS
+) -> list[TimelineEntry]:
+    """A page of incidents (a sliced queryset of this case's incidents) as TimelineEntry rows.
+
+    Four queries, whatever the page holds: the incidents, then their parties, tags and
+    references, each read as plain values. A list page of model instances with prefetched
+    managers spent most of its time building objects that the template read once.
+    """
+    zone = case.zone
+    kinds = dict(Incident.Kind.choices)
+    roles = dict(IncidentParty.Role.choices)
+    entries: dict[int, TimelineEntry] = {}
+    rows = incidents.values_list("id", "occurred_at", "occurred_precision", "title", "kind", "narrative")
+    for pk, occurred_at, precision, title, kind, narrative in rows:
+        local = occurred_at.astimezone(zone)
+        entries[pk] = TimelineEntry(
+            id=pk,
+            month=local.strftime("%B %Y"),
+            when=when_text(occurred_at, precision, zone),
+            title=title or kinds.get(kind, kind),
+            kind=kinds.get(kind, kind),
+            summary=_summary(narrative, summary_words),
         )
-        .order_by("occurred_at", "id")
+    if not entries:
+        return []
+    ids = list(entries)
+    links = (
+        IncidentParty.objects.filter(incident_id__in=ids, party__case=case)
+        .order_by("party__name", "id")
+        .values_list("incident_id", "party_id", "party__name", "role")
     )
+    for incident_id, party_id, name, role in links:
+        entries[incident_id].parties.append(EntryParty(id=party_id, name=name, role=roles.get(role, role).lower()))
+    tags = (
+        Incident.tags.through.objects.filter(incident_id__in=ids, tag__case=case)
+        .order_by("tag__name")
+        .values_list("incident_id", "tag__name")
+    )
+    for incident_id, name in tags:
+        entries[incident_id].tags.append(name)
+    references = (
+        AgencyReference.incidents.through.objects.filter(incident_id__in=ids, agencyreference__case=case)
+        .order_by("agencyreference__number", "agencyreference_id")
+        .values_list("incident_id", "agencyreference__number", "agencyreference__agency__name")
+    )
+    for incident_id, number, agency in references:
+        entries[incident_id].references.append(EntryReference(number=number, agency=agency or ""))
+    return list(entries.values())
 
 
 @dataclass
@@ -91,7 +189,14 @@ class TimelineFilters:
 
 
 def timeline(case: Case, filters: TimelineFilters) -> QuerySet[Incident]:
-    incidents = incidents_with_details(case)
+    """The case's incidents that match the filters, in date order, with their details prefetched."""
+    return filtered_incidents(case, filters).prefetch_related(*DETAIL_PREFETCHES)
+
+
+def filtered_incidents(case: Case, filters: TimelineFilters) -> QuerySet[Incident]:
+    """The case's incidents that match the filters, in date order; nothing prefetched
+    (a page of them becomes rows through timeline_entries)."""
+    incidents = Incident.objects.filter(case=case).order_by("occurred_at", "id")
     if filters.kind:
         incidents = incidents.filter(kind=filters.kind)
     if filters.party:
@@ -123,7 +228,8 @@ def case_parties(case: Case) -> QuerySet[Party]:
 
 
 def party_incidents(case: Case, party: Party) -> QuerySet[Incident]:
-    return incidents_with_details(case).filter(party_links__party=party)
+    """The party's incidents in date order, nothing prefetched (timeline_entries makes them rows)."""
+    return Incident.objects.filter(case=case, party_links__party=party).order_by("occurred_at", "id")
 
 
 def case_references(case: Case) -> QuerySet[AgencyReference]:

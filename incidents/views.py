@@ -1,5 +1,8 @@
 """The case file's pages. Each view: gate, parse, call a service, choose a response."""
 
+from itertools import groupby
+from operator import attrgetter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -145,10 +148,11 @@ def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
             date_to=data["date_to"],
             q=data["q"].strip(),
         )
-    incidents = queries.timeline(case, filters)
+    incidents = queries.filtered_incidents(case, filters)
     if filters.q:
         incidents = queries.CappedCount(incidents, SEARCH_COUNT_CAP)
     page = Paginator(incidents, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = queries.timeline_entries(case, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -160,6 +164,7 @@ def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
             party_choices=form.fields["party"].queryset,
             filters=filters,
             page=page,
+            months=[(month, list(rows)) for month, rows in groupby(entries, key=attrgetter("month"))],
             count_capped=bool(filters.q) and page.paginator.count > SEARCH_COUNT_CAP,
             search_count_cap=SEARCH_COUNT_CAP,
             querystring=query.urlencode(),
@@ -254,7 +259,7 @@ def party_detail(request: HttpRequest, case_id: int, party_id: int) -> HttpRespo
     case = membership.case
     party = get_object_or_404(Party.objects.filter(case=case), pk=party_id)
     services.page_view_record(user=request.user, case=case, page="person", target=party)
-    incidents = list(queries.party_incidents(case, party))
+    incidents = queries.timeline_entries(case, queries.party_incidents(case, party), summary_words=30)
     return render(
         request,
         "incidents/party_detail.html",

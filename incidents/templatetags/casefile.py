@@ -4,6 +4,8 @@ import zoneinfo
 from django import template
 from django.utils import timezone
 
+from incidents.queries import when_text
+
 register = template.Library()
 
 
@@ -26,15 +28,7 @@ def when(incident, case) -> str:
 
     The case is passed in rather than read from incident.case, so that a page of
     incidents does not load one Case per row."""
-    local = timezone.localtime(incident.occurred_at, case.zone)
-    precision = incident.occurred_precision
-    if precision == "month":
-        return local.strftime("%B %Y")
-    if precision == "day":
-        return local.strftime("%a %-d %b %Y")
-    if precision == "approximate":
-        return "About " + local.strftime("%-d %b %Y")
-    return local.strftime("%a %-d %b %Y, %H:%M ") + local.tzname()
+    return when_text(incident.occurred_at, incident.occurred_precision, case.zone)
 
 
 @register.filter

@@ -235,6 +235,42 @@ def test_timeline_is_paginated(client, case, owner):
     assert len(client.get(url, {"page": 2}).context["page"].object_list) == 3
 
 
+def test_timeline_rows_show_when_kind_tags_people_and_references(client, case, owner):
+    police = services.party_create(user=owner, case=case, kind="police", name="Anytown Police")
+    suspect = services.party_create(user=owner, case=case, kind="suspect", name="troll<99>")
+    reference = services.reference_create(user=owner, case=case, kind="police", number="CR/1/26", agency=police)
+    log_incident(
+        case,
+        owner,
+        kind="online_post",
+        title="",
+        tags=["forum", "school"],
+        parties=[suspect],
+        references=[reference],
+        narrative=" ".join(f"w{n}" for n in range(60)),
+        occurred_at=dt.datetime(2026, 7, 10, 12, 0, tzinfo=dt.UTC),
+    )
+    log_incident(
+        case,
+        owner,
+        title="Letter",
+        occurred_at=dt.datetime(2026, 1, 20, 9, 0, tzinfo=LONDON),
+        occurred_precision="approximate",
+    )
+    client.force_login(owner)
+    page = client.get(reverse("incidents:timeline", args=[case.pk])).content.decode()
+    # Grouped by month in date order; BST shown in summer; precision shapes the date.
+    assert page.index("January 2026") < page.index("About 20 Jan 2026") < page.index("July 2026")
+    assert "Fri 10 Jul 2026, 13:00 BST" in page
+    # No title: the kind stands in. Tags, the suspect (escaped) with their role, the reference with its agency.
+    assert ">Online post</a>" in page
+    assert "#forum" in page and "#school" in page
+    assert f'people/{suspect.pk}/">troll&lt;99&gt;</a> <span class="muted">(suspected of doing it)' in page
+    assert "<strong>CR/1/26</strong> (Anytown Police)" in page
+    # What happened, cut at 40 words.
+    assert "w39 …" in page and "w40" not in page
+
+
 def test_times_show_in_case_zone_with_gmt_or_bst(case, owner):
     winter = log_incident(case, owner, occurred_at=dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.UTC))
     summer = log_incident(case, owner, occurred_at=dt.datetime(2026, 7, 10, 12, 0, tzinfo=dt.UTC))
