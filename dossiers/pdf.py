@@ -30,6 +30,7 @@ from reportlab.platypus import (
     Frame,
     Image,
     KeepTogether,
+    LongTable,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -100,6 +101,7 @@ def styles() -> dict[str, ParagraphStyle]:
             "cover_title", parent=base, fontName="Body-Bold", fontSize=24, leading=30, spaceAfter=14
         ),
         "cover": ParagraphStyle("cover", parent=base, fontSize=11.5, leading=17),
+        "th": ParagraphStyle("th", parent=base, fontName="Body-Bold", fontSize=8.5, leading=10.5, spaceAfter=0),
         "code": ParagraphStyle(
             "code",
             parent=base,
@@ -177,33 +179,52 @@ class DossierData:
 
 
 class NumberedCanvas(rl_canvas.Canvas):
-    """Holds each page until the end so that every footer can say 'page N of M'."""
+    """Draws 'Page N of M' on every page as the page is finished.
+
+    M is not known until the last page, so each footer draws it through a form XObject that is
+    defined once, after the last page, with the total in it. Holding every page back until the end
+    to write its footer kept the whole document's drawing in memory, and the collector walked it
+    over and over: a third of a 1,000-incident build.
+    """
+
+    TOTAL_FORM = "pageTotal"
+    FOOTER_FONT = ("Body", 7.5)
 
     def __init__(self, *args, footer: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
         self.footer = footer
+        self.total_pages = 0
+        width, _ = A4
+        font, size = self.FOOTER_FONT
+        # The total sits in room for four digits at the right margin, "Page N of" right-aligned before it.
+        self._total_x = width - 18 * mm - pdfmetrics.stringWidth("0000", font, size)
+        self._space = pdfmetrics.stringWidth(" ", font, size)
 
     def showPage(self):
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self.total_pages += 1
+        self._draw_footer()
+        super().showPage()
 
     def save(self):
-        total = self.total_pages = len(self._pages)
-        for n, state in enumerate(self._pages):
-            self._pages[n] = None  # once the page is in the document, its copy here can go
-            self.__dict__.update(state)
-            self._draw_footer(total)
-            super().showPage()
+        font, size = self.FOOTER_FONT
+        self.beginForm(self.TOTAL_FORM, lowerx=0, lowery=-2 * mm, upperx=20 * mm, uppery=4 * mm)
+        self.setFont(font, size)
+        self.setFillColor(MUTED)
+        self.drawString(0, 0, str(self.total_pages))
+        self.endForm()
         super().save()
 
-    def _draw_footer(self, total: int) -> None:
+    def _draw_footer(self) -> None:
         self.saveState()
-        self.setFont("Body", 7.5)
+        self.setFont(*self.FOOTER_FONT)
         self.setFillColor(MUTED)
         width, _ = A4
         self.drawString(18 * mm, 10 * mm, self.footer)
-        self.drawRightString(width - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
+        self.drawRightString(self._total_x - self._space, 10 * mm, f"Page {self._pageNumber} of")
+        self.translate(self._total_x, 10 * mm)
+        self.doForm(self.TOTAL_FORM)
+        self.restoreState()
+        self.saveState()
         self.setStrokeColor(RULE)
         self.line(18 * mm, 13.5 * mm, width - 18 * mm, 13.5 * mm)
         self.restoreState()
@@ -241,6 +262,55 @@ class Bookmark(Flowable):
         key = f"bm{id(self)}"
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(self.title, key, level=self.level, closed=self.level == 0)
+
+
+class Row(Flowable):
+    """One row of a long list laid out as a table: paragraphs in fixed columns, a rule below.
+
+    Each band is a list of (flowable, column width) drawn side by side, top-aligned; the bands sit one
+    under the other (an exhibit's details, then its SHA-256 across the whole width). platypus' Table
+    measures, restyles and splits the rows that are left again on every page a long table covers: the
+    1,000-row statement of record cost as much as all the chronology's paragraphs. A row only measures
+    its own paragraphs, and moves to the next page whole. A row taller than a page (an incident changed
+    hundreds of times) is given back as its paragraphs, one under the other, so that they can flow on.
+    """
+
+    PAD_X, PAD_Y = 6, 3
+
+    def __init__(self, bands, *, page_height: float, rule=(0.25, RULE), header: bool = False):
+        super().__init__()
+        self.bands, self.page_height, self.rule = bands, page_height, rule
+        self.keepWithNext = header  # a header row never ends a page on its own
+        self.width = sum(width for _, width in bands[0])
+        self.height = 0
+        self._band_heights: list[float] = []
+
+    def wrap(self, availWidth, availHeight):
+        self._band_heights = []
+        for n, band in enumerate(self.bands):
+            top = self.PAD_Y if n == 0 else 0
+            tallest = max(cell.wrap(width - 2 * self.PAD_X, self.page_height)[1] for cell, width in band)
+            self._band_heights.append(top + tallest + self.PAD_Y)
+        self.height = sum(self._band_heights)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        if self.height <= self.page_height:
+            return []  # the next page
+        return [cell for band in self.bands for cell, _ in band if not isinstance(cell, str)]
+
+    def draw(self):
+        top = self.height
+        for n, (band, band_height) in enumerate(zip(self.bands, self._band_heights, strict=True)):
+            x, pad_top = 0, self.PAD_Y if n == 0 else 0
+            for cell, width in band:
+                cell.drawOn(self.canv, x + self.PAD_X, top - pad_top - cell.height)
+                x += width
+            top -= band_height
+        width, colour = self.rule
+        self.canv.setStrokeColor(colour)
+        self.canv.setLineWidth(width)
+        self.canv.line(0, 0, self.width, 0)
 
 
 # Sections ----------------------------------------------------------------------------------------
@@ -333,8 +403,8 @@ def _row_heights(rows, widths, style, first: int) -> list | None:
     return heights
 
 
-def _table(rows, widths, st, header=True, ruled_rows: list[int] | None = None) -> Table:
-    """A plain table; a light rule below every row, or only below `ruled_rows` when given."""
+def _table(rows, widths, st, header=True) -> Table:
+    """A plain table with a light rule below every row."""
     style = [
         ("FONT", (0, 0), (-1, -1), "Body", 8.5),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -342,21 +412,23 @@ def _table(rows, widths, st, header=True, ruled_rows: list[int] | None = None) -
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     heights = None
-    if len(rows) > MEASURE_ROWS and ruled_rows is None:  # long, and no spans: see _row_heights
+    if len(rows) > MEASURE_ROWS:  # long: see _row_heights
         first = 1 if header else 0
         body = _row_heights(rows, widths, style, first)
         heights = None if body is None else [None] * first + body  # the header: measured by the table
     # splitInRow: a row taller than a page (a party cited by thousands of scattered incidents)
     # continues on the next page instead of failing the whole dossier.
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, rowHeights=heights, splitInRow=1)
-    if ruled_rows is None:
-        style.append(("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE))
-    else:
-        style += [("LINEBELOW", (0, r), (-1, r), 0.25, RULE) for r in ruled_rows]
+    table = LongTable(rows, colWidths=widths, repeatRows=1 if header else 0, rowHeights=heights, splitInRow=1)
+    style.append(("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE))
     if header:
         style += [("FONT", (0, 0), (-1, 0), "Body-Bold", 8.5), ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK)]
     table.setStyle(TableStyle(style))
     return table
+
+
+def _header_row(labels, widths, st, height: float) -> Row:
+    cells = [_Paragraph(escape(label), st["th"]) for label in labels]
+    return Row([list(zip(cells, widths, strict=True))], page_height=height, rule=(0.8, INK), header=True)
 
 
 def _image_source(image: bytes, image_dir: str | None, n: int):
@@ -376,7 +448,11 @@ def _image_source(image: bytes, image_dir: str | None, n: int):
 
 
 def build_story(
-    data: DossierData, width: float, progress: Callable[[float], None], image_dir: str | None = None
+    data: DossierData,
+    width: float,
+    progress: Callable[[float], None],
+    image_dir: str | None = None,
+    height: float = A4[1],
 ) -> list:
     st, t = styles(), data.text
     p = _Paragraph
@@ -467,7 +543,10 @@ def build_story(
             body += [p("Outcome", st["label"]), p(t(entry.outcome), st["body"])]
         if entry.tags:
             body += [p("Tags: " + ", ".join(t(x) for x in entry.tags), st["small"])]
-        story += [CondPageBreak(30 * mm), KeepTogether(head + body[:2]), *body[2:]]
+        # A new entry starts on a new page unless 30 mm are left: room for its heading, the first label and
+        # at least two lines of what happened (a paragraph never leaves one line behind). Measuring each
+        # entry's first block as one KeepTogether cost a tenth of the whole build.
+        story += [CondPageBreak(30 * mm), *head, *body]
         if index % 100 == 0:
             progress(index / total)
 
@@ -494,8 +573,8 @@ def build_story(
     story += [PageBreak(), Bookmark("Exhibits"), p("Exhibit list", st["h1"])]
     # Each exhibit takes two rows: its details, then its SHA-256 on one unbroken line across the table,
     # so that the fingerprint can be read, copied and compared whole (a 5th column was too narrow for it).
-    rows = [["Mark", "Description", "Obtained", "Type and size"]]
-    hash_rows = []
+    widths = [width * 0.1, width * 0.48, width * 0.19, width * 0.23]
+    story.append(_header_row(("Mark", "Description", "Obtained", "Type and size"), widths, st, height))
     for ex in data.exhibits:
         description = t(ex.description)
         if ex.withdrawn:
@@ -503,24 +582,14 @@ def build_story(
         if ex.source_url:
             description += f"<br/><font size='7'>{t(ex.source_url)}</font>"
         sha = ex.sha256 or "(link only, no file)"
-        rows.append(
-            [
-                p(f"<b>{escape(ex.mark)}</b>", st["body"]),
-                p(description, st["body"]),
-                p(t(ex.obtained), st["small"]),
-                p(f"{escape(ex.kind)}<br/>{escape(ex.content_type)}<br/>{escape(ex.size)}", st["small"]),
-            ]
-        )
-        rows.append([p(f"<font name='Body-Bold'>SHA-256</font> {escape(sha)}", st["mono"]), "", "", ""])
-        hash_rows.append(len(rows) - 1)
-    exhibit_table = _table(rows, [width * 0.1, width * 0.48, width * 0.19, width * 0.23], st, ruled_rows=hash_rows)
-    exhibit_table.setStyle(
-        TableStyle(
-            [cmd for r in hash_rows for cmd in (("SPAN", (0, r), (-1, r)), ("NOSPLIT", (0, r - 1), (-1, r)))]
-            + [("TOPPADDING", (0, r), (-1, r), 0) for r in hash_rows]
-        )
-    )
-    story.append(exhibit_table)
+        details = [
+            p(f"<b>{escape(ex.mark)}</b>", st["body"]),
+            p(description, st["body"]),
+            p(t(ex.obtained), st["small"]),
+            p(f"{escape(ex.kind)}<br/>{escape(ex.content_type)}<br/>{escape(ex.size)}", st["small"]),
+        ]
+        fingerprint = p(f"<font name='Body-Bold'>SHA-256</font> {escape(sha)}", st["mono"])
+        story.append(Row([list(zip(details, widths, strict=True)), [(fingerprint, width)]], page_height=height))
 
     # Photos
     photos = [ex for ex in data.exhibits if ex.image and not ex.withdrawn]
@@ -543,14 +612,12 @@ def build_story(
     # Statement of record
     story += [PageBreak(), Bookmark("Statement of record"), p("Statement of record", st["h1"])]
     story.append(p(escape(data.audit_statement), st["body"]))
-    story.append(
-        _table(
-            [["Incident", "Logged and changed (from the audit trail)"]]
-            + [[p(escape(a), st["body"]), p(t(b), st["small"])] for a, b in data.record],
-            [width * 0.25, width * 0.75],
-            st,
-        )
-    )
+    widths = [width * 0.25, width * 0.75]
+    story.append(_header_row(("Incident", "Logged and changed (from the audit trail)"), widths, st, height))
+    story += [
+        Row([[(p(escape(a), st["body"]), widths[0]), (p(t(b), st["small"]), widths[1])]], page_height=height)
+        for a, b in data.record
+    ]
     return story
 
 
@@ -586,7 +653,9 @@ def render(data: DossierData, out, progress: Callable[[float], None] = lambda _f
     previous_a85, rl_config.useA85 = rl_config.useA85, 0
     try:
         with tempfile.TemporaryDirectory(prefix="dossier-photos-") as image_dir:
-            doc.build(build_story(data, doc.width, progress, image_dir=image_dir), canvasmaker=canvasmaker)
+            # The frame's own padding (6 pt at top and bottom) is not room for a row.
+            story = build_story(data, doc.width, progress, image_dir=image_dir, height=doc.height - 12)
+            doc.build(story, canvasmaker=canvasmaker)
     finally:
         rl_config.useA85 = previous_a85
     return pages["canvas"].total_pages

@@ -72,9 +72,56 @@ def _signer():
 
 @functools.lru_cache(maxsize=4)
 def _load_signer(key: str, cert: str, key_mtime: int, cert_mtime: int, passphrase: str):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from pyhanko.sign import signers
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-    return signers.SimpleSigner.load(key, cert, key_passphrase=passphrase.encode() or None)
+    class KeptKeySigner(signers.SimpleSigner):
+        """pyHanko's SimpleSigner, holding its private key loaded.
+
+        SimpleSigner turns its key from DER into a usable key (checking the RSA key, the costly
+        part) for every raw signature, and signs twice per document: once only to learn the size of
+        the signature. This one loads an RSA key once, and answers that sizing call with zeros of
+        the signature's length, as pyHanko's dry_run allows. Other keys and schemes (PSS, EC) go to
+        SimpleSigner as they are.
+        """
+
+        _kept = None
+
+        def _rsa_pkcs1(self, digest_algorithm: str) -> bool:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            try:
+                name = mechanism.signature_algo
+            except ValueError:
+                name = mechanism["algorithm"].native
+            return name == "rsassa_pkcs1v15"
+
+        def _rsa_key(self):
+            if self._kept is None:
+                loaded = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+                self._kept = loaded if isinstance(loaded, RSAPrivateKey) else False
+            return self._kept
+
+        async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run=False) -> bytes:
+            key = self._rsa_key()
+            if dry_run and key and self._rsa_pkcs1(digest_algorithm):
+                return bytes(key.key_size // 8)
+            return self.sign_raw(data, digest_algorithm)
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            key = self._rsa_key()
+            if key and self._rsa_pkcs1(digest_algorithm):
+                return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+            return super().sign_raw(data, digest_algorithm)
+
+    loaded = signers.SimpleSigner.load(key, cert, key_passphrase=passphrase.encode() or None)
+    if loaded is None:
+        raise SigningUnavailable("The signing key or certificate could not be read. Check SIGNING_KEY_PASSPHRASE.")
+    return KeptKeySigner(
+        signing_cert=loaded.signing_cert, signing_key=loaded.signing_key, cert_registry=loaded.cert_registry
+    )
 
 
 def sign_pdf(source, destination, *, reason: str, location: str = "") -> None:

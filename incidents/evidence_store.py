@@ -180,14 +180,18 @@ def _write_encrypted(case: Case, chunks: Iterable[bytes], *, limit: int | None, 
 
 def _rechunk(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """Regroup any iterable of byte strings into CHUNK-sized pieces (the last may be shorter)."""
-    buffer = bytearray()
+    pending = b""
     for data in chunks:
-        buffer += data
-        while len(buffer) >= CHUNK:
-            yield bytes(buffer[:CHUNK])
-            del buffer[:CHUNK]
-    if buffer:
-        yield bytes(buffer)
+        if pending:
+            data = pending + data
+        view = memoryview(data)
+        whole = len(view) - len(view) % CHUNK
+        # Slices of a view: a large piece is cut once, not shifted down after every chunk taken off it.
+        for start in range(0, whole, CHUNK):
+            yield bytes(view[start : start + CHUNK])
+        pending = bytes(view[whole:])
+    if pending:
+        yield pending
 
 
 def store_upload(case: Case, uploaded_file) -> Stored:

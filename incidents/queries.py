@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from audit.models import AuditEvent
 
 from . import access
-from .models import AgencyReference, Case, Incident, IncidentParty, Membership, Party
+from .models import AgencyReference, Case, Evidence, Incident, IncidentParty, Membership, Party
 
 # search_vector is the stored, GIN-indexed column of migrations/0003_incident_search_vector.py.
 SEARCH_MATCH = '"incidents_incident"."search_vector" @@ websearch_to_tsquery(\'english\'::regconfig, %s)'
@@ -86,6 +86,59 @@ class EntryParty:
 class EntryReference:
     number: str
     agency: str
+    kind: str = ""
+
+
+@dataclass(slots=True)
+class IncidentLinks:
+    """What an incident is linked to, as plain values: people, reference numbers, tags, exhibit marks."""
+
+    parties: list[EntryParty] = field(default_factory=list)
+    references: list[EntryReference] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    exhibits: list[str] = field(default_factory=list)
+
+
+def incident_links(case: Case, ids: list[int], *, exhibits: bool = False) -> dict[int, IncidentLinks]:
+    """The links of the given incidents of this case, keyed by incident id: three queries (four with the
+    exhibit marks), each of plain values, whatever the number of incidents."""
+    links: dict[int, IncidentLinks] = {pk: IncidentLinks() for pk in ids}
+    if not ids:
+        return links
+    roles = dict(IncidentParty.Role.choices)
+    reference_kinds = dict(AgencyReference.Kind.choices)
+    parties = (
+        IncidentParty.objects.filter(incident_id__in=ids, party__case=case)
+        .order_by("party__name", "id")
+        .values_list("incident_id", "party_id", "party__name", "role")
+    )
+    for incident_id, party_id, name, role in parties:
+        links[incident_id].parties.append(EntryParty(id=party_id, name=name, role=roles.get(role, role).lower()))
+    tags = (
+        Incident.tags.through.objects.filter(incident_id__in=ids, tag__case=case)
+        .order_by("tag__name")
+        .values_list("incident_id", "tag__name")
+    )
+    for incident_id, name in tags:
+        links[incident_id].tags.append(name)
+    references = (
+        AgencyReference.incidents.through.objects.filter(incident_id__in=ids, agencyreference__case=case)
+        .order_by("agencyreference__kind", "agencyreference__number", "agencyreference_id")
+        .values_list("incident_id", "agencyreference__number", "agencyreference__agency__name", "agencyreference__kind")
+    )
+    for incident_id, number, agency, kind in references:
+        links[incident_id].references.append(
+            EntryReference(number=number, agency=agency or "", kind=reference_kinds.get(kind, kind))
+        )
+    if exhibits:
+        marks = (
+            Evidence.incidents.through.objects.filter(incident_id__in=ids, evidence__case=case)
+            .order_by("evidence__number")
+            .values_list("incident_id", "evidence__mark")
+        )
+        for incident_id, mark in marks:
+            links[incident_id].exhibits.append(mark)
+    return links
 
 
 @dataclass(slots=True)
@@ -129,12 +182,11 @@ def timeline_entries(
     """A page of incidents (a sliced queryset of this case's incidents) as TimelineEntry rows.
 
     Four queries, whatever the page holds: the incidents, then their parties, tags and
-    references, each read as plain values. A list page of model instances with prefetched
+    references (incident_links), each read as plain values. A list page of model instances with prefetched
     managers spent most of its time building objects that the template read once.
     """
     zone = case.zone
     kinds = dict(Incident.Kind.choices)
-    roles = dict(IncidentParty.Role.choices)
     entries: dict[int, TimelineEntry] = {}
     rows = incidents.values_list("id", "occurred_at", "occurred_precision", "title", "kind", "narrative")
     for pk, occurred_at, precision, title, kind, narrative in rows:
@@ -147,30 +199,9 @@ def timeline_entries(
             kind=kinds.get(kind, kind),
             summary=_summary(narrative, summary_words),
         )
-    if not entries:
-        return []
-    ids = list(entries)
-    links = (
-        IncidentParty.objects.filter(incident_id__in=ids, party__case=case)
-        .order_by("party__name", "id")
-        .values_list("incident_id", "party_id", "party__name", "role")
-    )
-    for incident_id, party_id, name, role in links:
-        entries[incident_id].parties.append(EntryParty(id=party_id, name=name, role=roles.get(role, role).lower()))
-    tags = (
-        Incident.tags.through.objects.filter(incident_id__in=ids, tag__case=case)
-        .order_by("tag__name")
-        .values_list("incident_id", "tag__name")
-    )
-    for incident_id, name in tags:
-        entries[incident_id].tags.append(name)
-    references = (
-        AgencyReference.incidents.through.objects.filter(incident_id__in=ids, agencyreference__case=case)
-        .order_by("agencyreference__number", "agencyreference_id")
-        .values_list("incident_id", "agencyreference__number", "agencyreference__agency__name")
-    )
-    for incident_id, number, agency in references:
-        entries[incident_id].references.append(EntryReference(number=number, agency=agency or ""))
+    for pk, links in incident_links(case, list(entries)).items():
+        entry = entries[pk]
+        entry.parties, entry.references, entry.tags = links.parties, links.references, links.tags
     return list(entries.values())
 
 
@@ -225,6 +256,27 @@ def search(incidents: QuerySet[Incident], text: str) -> QuerySet[Incident]:
 
 def case_parties(case: Case) -> QuerySet[Party]:
     return Party.objects.filter(case=case).annotate(incident_count=Count("incident_links")).order_by("kind", "name")
+
+
+def incidents_in_period(case: Case, start: dt.datetime | None, end: dt.datetime | None) -> QuerySet[Incident]:
+    """The case's incidents from `start` up to (not including) `end`, in date order; nothing prefetched."""
+    incidents = Incident.objects.filter(case=case)
+    if start is not None:
+        incidents = incidents.filter(occurred_at__gte=start)
+    if end is not None:
+        incidents = incidents.filter(occurred_at__lt=end)
+    return incidents.order_by("occurred_at", "id")
+
+
+def exhibit_incident_ids(case: Case) -> dict[int, list[int]]:
+    """For each exhibit of the case, the ids of the incidents it is linked to: one query."""
+    cited: dict[int, list[int]] = defaultdict(list)
+    rows = Evidence.incidents.through.objects.filter(evidence__case=case, incident__case=case).values_list(
+        "evidence_id", "incident_id"
+    )
+    for evidence_id, incident_id in rows:
+        cited[evidence_id].append(incident_id)
+    return cited
 
 
 def party_incidents(case: Case, party: Party) -> QuerySet[Incident]:

