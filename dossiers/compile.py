@@ -216,6 +216,7 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
         record=record,
         audit_statement=audit_statement,
         text=text,
+        redact=redact,
     )
     return data, exhibits
 

@@ -1,7 +1,9 @@
 """The dossier's layout, with ReportLab.
 
-Every string a user typed goes through `text()` (redacted, then XML-escaped) before
-it reaches a Paragraph: ReportLab's paragraph markup can load local files.
+ReportLab's paragraph markup can load local files, so no string a user typed is ever read
+as markup: most paragraphs are plain() (made without the markup parser, the text redacted
+with `redact()`), and the few that mix the user's text with markup get it through `text()`
+(redacted, then XML-escaped).
 """
 
 import io
@@ -101,6 +103,7 @@ def styles() -> dict[str, ParagraphStyle]:
             "cover_title", parent=base, fontName="Body-Bold", fontSize=24, leading=30, spaceAfter=14
         ),
         "cover": ParagraphStyle("cover", parent=base, fontSize=11.5, leading=17),
+        "body_bold": ParagraphStyle("body_bold", parent=base, fontName="Body-Bold"),
         "th": ParagraphStyle("th", parent=base, fontName="Body-Bold", fontSize=8.5, leading=10.5, spaceAfter=0),
         "code": ParagraphStyle(
             "code",
@@ -173,6 +176,8 @@ class DossierData:
     record: list[tuple[str, str]]
     audit_statement: str
     text: Callable[[str], str] = field(default=lambda s: escape(s or ""))
+    # The same without the escaping, for plain() paragraphs, which are never read as markup.
+    redact: Callable[[str], str] = field(default=lambda s: s or "")
 
 
 # Page furniture -------------------------------------------------------------------------------------
@@ -248,6 +253,27 @@ class _Paragraph(Paragraph):
             super().wrap(availWidth, availHeight)
             self._wrapped_at = availWidth
         return self.width, self.height
+
+
+def plain(text: str, style: ParagraphStyle) -> _Paragraph:
+    """A paragraph of plain text whose fragments are made here, not by ReportLab's markup parser.
+
+    Nothing in `text` is read as markup (so it is not escaped first: `<img src=...>` typed by a user prints
+    as those characters), each line break is kept, runs of spaces become one as in any paragraph, and the
+    parser, the costliest step of making a paragraph, is skipped. Every paragraph of the dossier that
+    holds only text is made this way; the few with bold or small parts are still parsed.
+    """
+    template = style.__dict__.get("_plain_frag")
+    if template is None:
+        template = style._plain_frag = Paragraph("x", style).frags[0]
+    frags = []
+    for n, line in enumerate((text or "").splitlines()):
+        if n:
+            frags.append(template.clone(text="", lineBreak=True, us_lines=[], link=[]))
+        words = " ".join(line.split())
+        if words:
+            frags.append(template.clone(text=words, us_lines=[], link=[]))
+    return _Paragraph(text, style, frags=frags or [template.clone(text="", us_lines=[], link=[])])
 
 
 class Bookmark(Flowable):
@@ -427,7 +453,7 @@ def _table(rows, widths, st, header=True) -> Table:
 
 
 def _header_row(labels, widths, st, height: float) -> Row:
-    cells = [_Paragraph(escape(label), st["th"]) for label in labels]
+    cells = [plain(label, st["th"]) for label in labels]
     return Row([list(zip(cells, widths, strict=True))], page_height=height, rule=(0.8, INK), header=True)
 
 
@@ -454,7 +480,7 @@ def build_story(
     image_dir: str | None = None,
     height: float = A4[1],
 ) -> list:
-    st, t = styles(), data.text
+    st, t, r = styles(), data.text, data.redact
     p = _Paragraph
     story: list = [Bookmark("Cover")]
 
@@ -525,24 +551,24 @@ def build_story(
     for index, entry in enumerate(data.incidents):
         head = [
             Bookmark(f"{entry.number}. {entry.when}", level=1),
-            p(f"{entry.number}. {escape(entry.when)} — {t(entry.title)}", st["entry"]),
-            p(f"{escape(entry.kind)} · {escape(entry.precision)}", st["small"]),
+            plain(f"{entry.number}. {entry.when} — {r(entry.title)}", st["entry"]),
+            plain(f"{entry.kind} · {entry.precision}", st["small"]),
         ]
-        body = [p("What happened", st["label"]), p(t(entry.narrative).replace("\n", "<br/>"), st["body"])]
-        if entry.impact:
-            body += [p("Impact on the family", st["label"]), p(t(entry.impact).replace("\n", "<br/>"), st["body"])]
-        if entry.where:
-            body += [p("Where", st["label"]), p(t(entry.where), st["body"])]
-        if entry.parties:
-            body += [p("People and organisations", st["label"]), p("; ".join(t(x) for x in entry.parties), st["body"])]
-        if entry.references:
-            body += [p("Reference numbers", st["label"]), p("; ".join(t(x) for x in entry.references), st["body"])]
-        if entry.exhibits:
-            body += [p("Exhibits", st["label"]), p(", ".join(escape(x) for x in entry.exhibits), st["body"])]
-        if entry.outcome:
-            body += [p("Outcome", st["label"]), p(t(entry.outcome), st["body"])]
+        fields = [
+            ("What happened", r(entry.narrative)),
+            ("Impact on the family", r(entry.impact)),
+            ("Where", r(entry.where)),
+            ("People and organisations", "; ".join(r(x) for x in entry.parties)),
+            ("Reference numbers", "; ".join(r(x) for x in entry.references)),
+            ("Exhibits", ", ".join(entry.exhibits)),
+            ("Outcome", r(entry.outcome)),
+        ]
+        body = []
+        for n, (label, value) in enumerate(fields):
+            if value or n == 0:
+                body += [plain(label, st["label"]), plain(value, st["body"])]
         if entry.tags:
-            body += [p("Tags: " + ", ".join(t(x) for x in entry.tags), st["small"])]
+            body.append(plain("Tags: " + ", ".join(r(x) for x in entry.tags), st["small"]))
         # A new entry starts on a new page unless 30 mm are left: room for its heading, the first label and
         # at least two lines of what happened (a paragraph never leaves one line behind). Measuring each
         # entry's first block as one KeepTogether cost a tenth of the whole build.
@@ -557,10 +583,10 @@ def build_story(
             [["Name", "Role", "Usernames and other names", "Incidents"]]
             + [
                 [
-                    p(t(name), st["body"]),
-                    p(escape(kind), st["body"]),
-                    p(t(names), st["small"]),
-                    p(escape(nums), st["small"]),
+                    plain(r(name), st["body"]),
+                    plain(kind, st["body"]),
+                    plain(r(names), st["small"]),
+                    plain(nums, st["small"]),
                 ]
                 for name, kind, names, nums in data.parties
             ],
@@ -576,17 +602,21 @@ def build_story(
     widths = [width * 0.1, width * 0.48, width * 0.19, width * 0.23]
     story.append(_header_row(("Mark", "Description", "Obtained", "Type and size"), widths, st, height))
     for ex in data.exhibits:
-        description = t(ex.description)
-        if ex.withdrawn:
-            description = f"<b>WITHDRAWN:</b> {t(ex.withdrawn)}<br/>{description}"
-        if ex.source_url:
-            description += f"<br/><font size='7'>{t(ex.source_url)}</font>"
+        if ex.withdrawn or ex.source_url:  # a bold or small part: parsed, the typed text escaped
+            description = t(ex.description)
+            if ex.withdrawn:
+                description = f"<b>WITHDRAWN:</b> {t(ex.withdrawn)}<br/>{description}"
+            if ex.source_url:
+                description += f"<br/><font size='7'>{t(ex.source_url)}</font>"
+            description_cell = p(description, st["body"])
+        else:
+            description_cell = plain(r(ex.description), st["body"])
         sha = ex.sha256 or "(link only, no file)"
         details = [
-            p(f"<b>{escape(ex.mark)}</b>", st["body"]),
-            p(description, st["body"]),
-            p(t(ex.obtained), st["small"]),
-            p(f"{escape(ex.kind)}<br/>{escape(ex.content_type)}<br/>{escape(ex.size)}", st["small"]),
+            plain(ex.mark, st["body_bold"]),
+            description_cell,
+            plain(r(ex.obtained), st["small"]),
+            plain(f"{ex.kind}\n{ex.content_type}\n{ex.size}", st["small"]),
         ]
         fingerprint = p(f"<font name='Body-Bold'>SHA-256</font> {escape(sha)}", st["mono"])
         story.append(Row([list(zip(details, widths, strict=True)), [(fingerprint, width)]], page_height=height))
@@ -602,9 +632,9 @@ def build_story(
             story.append(
                 KeepTogether(
                     [
-                        p(f"Exhibit {escape(ex.mark)}", st["entry"]),
+                        plain(f"Exhibit {ex.mark}", st["entry"]),
                         Image(_image_source(ex.image, image_dir, n), width=iw * scale, height=ih * scale),
-                        p(t(ex.description), st["small"]),
+                        plain(r(ex.description), st["small"]),
                     ]
                 )
             )
@@ -615,7 +645,7 @@ def build_story(
     widths = [width * 0.25, width * 0.75]
     story.append(_header_row(("Incident", "Logged and changed (from the audit trail)"), widths, st, height))
     story += [
-        Row([[(p(escape(a), st["body"]), widths[0]), (p(t(b), st["small"]), widths[1])]], page_height=height)
+        Row([[(plain(a, st["body"]), widths[0]), (plain(r(b), st["small"]), widths[1])]], page_height=height)
         for a, b in data.record
     ]
     return story

@@ -485,3 +485,18 @@ def test_render_a_demo_like_dossier_to_png_for_a_look(owner, tmp_path):
     result = run("pdftoppm", "-r", "80", "-png", path, LOOK_DIR / "page")
     assert result.returncode == 0, result.stderr
     assert len(list(LOOK_DIR.glob("page-*.png"))) == Dossier.objects.get(case=case).pages
+
+
+def test_plain_paragraphs_keep_line_breaks_and_print_markup_and_entities_as_typed():
+    from reportlab.platypus import SimpleDocTemplate
+
+    from dossiers import pdf
+
+    pdf.register_fonts()
+    body = pdf.styles()["body"]
+    typed = 'First line\nsecond   line <b>not bold</b> &amp; <img src="/etc/passwd"/>\n\nlast'
+    out = io.BytesIO()
+    SimpleDocTemplate(out).build([pdf.plain(typed, body), pdf.plain("", body)])
+    text = subprocess.run(["pdftotext", "-", "-"], input=out.getvalue(), capture_output=True, check=True).stdout
+    lines = [line for line in text.decode().splitlines() if line.strip()]
+    assert lines[:3] == ["First line", 'second line <b>not bold</b> &amp; <img src="/etc/passwd"/>', "last"]
