@@ -2,7 +2,8 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
 
 from .services import email_queue
 
@@ -58,6 +59,19 @@ class ProfileForm(forms.ModelForm):
         if not initials.isalpha():
             raise forms.ValidationError("Use letters only, for example AJ.")
         return initials
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form, with the length of the address checked on the server too.
+
+    Django sets the username's max_length after the field is made, so only the browser enforced it;
+    a longer value reached django-axes, whose record of the failure (255 characters) then failed: a 500.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -52,7 +52,11 @@ def note_login(request, user) -> None:
 
 def safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    ok = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    # A path on this site only: anything else ("home", "-1") would be taken by redirect() for a URL name,
+    # and a name that does not exist is a 500.
+    ok = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     return target if ok else default
 
 

@@ -70,7 +70,7 @@ def _download(request, case_id: int, dossier_id: int, what: str) -> StreamingHtt
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Content-Length"] = str(dossier.size if what == "pdf" else dossier.pack_size)
     response["Cache-Control"] = "no-store, private"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
     return response
 
 

@@ -54,7 +54,8 @@ def evidence_new(request: HttpRequest, case_id: int) -> HttpResponse:
     membership = gate(request, case_id, access.EDIT)
     case = membership.case
     initial = {}
-    if request.GET.get("incident", "").isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if request.GET.get("incident", "").isdecimal():
         initial["incidents"] = [int(request.GET["incident"])]
     form = EvidenceForm(
         request.POST if request.method == "POST" else None,

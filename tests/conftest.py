@@ -2,6 +2,9 @@ import pytest
 
 from tests.factories import UserFactory, make_case
 
+# The attack run's tally (make attack): every test may add its probes; the summary prints when attack tests ran.
+pytest_plugins = ["tests.attack.report"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 README = BASE_DIR / "README.md"
 SETTINGS_FILES = [BASE_DIR / "referral_tracker" / "settings.py", BASE_DIR / "referral_tracker" / "celery.py"]
@@ -61,12 +63,14 @@ def test_readme_production_example_uses_production_services():
     assert variables["ALLOWED_HOSTS"]
 
 
+@pytest.mark.attack(category="deploy")
 def test_production_example_passes_the_deploy_checks():
     result = manage(production_env(), "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.attack(category="deploy")
 def test_deploy_checks_fail_without_tls():
     # The same check must be able to fail, or the test above proves nothing.
     result = manage(production_env(TLS="0"), "check", "--deploy", "--fail-level", "WARNING")

@@ -43,6 +43,7 @@ from incidents.models import (
     Tag,
 )
 from referral_tracker import api_urls
+from tests.attack.report import tally
 from tests.factories import UserFactory, log_incident, make_case, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -276,6 +277,7 @@ def no_throttle(monkeypatch):
     monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
 
 
+@pytest.mark.attack(category="idor_api")
 def test_no_route_verb_or_id_reaches_another_case(two_cases, no_throttle, capsys):
     user_a, case_a, case_b = two_cases
     _, raw = account_services.access_token_create(user=user_a, name="probe", scope="write", days=7)
@@ -342,6 +344,7 @@ def test_no_route_verb_or_id_reaches_another_case(two_cases, no_throttle, capsys
 
     with capsys.disabled():
         print(f"\nIDOR: {prober.count} probes over {len(routes)} API routes, {len(every_b_id)} ids of the other case")
+    tally.add("idor_api", tried=prober.count, failures=prober.failures + prober.leaks)
     assert not prober.failures, f"{len(prober.failures)} probes were not 404:\n" + "\n".join(prober.failures[:50])
     assert not prober.leaks, "case B's text reached user A:\n" + "\n".join(prober.leaks[:50])
     assert prober.count >= MIN_PROBES
@@ -351,6 +354,7 @@ def test_no_route_verb_or_id_reaches_another_case(two_cases, no_throttle, capsys
     assert not changed, changed
 
 
+@pytest.mark.attack(category="idor_api")
 def test_ids_of_another_case_in_a_body_or_a_filter_are_refused(two_cases):
     """B's ids written into A's own objects are 'does not exist'; as a filter they match nothing."""
     user_a, case_a, case_b = two_cases

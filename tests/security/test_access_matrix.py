@@ -15,6 +15,7 @@ from dossiers.models import Dossier
 from incidents import access, evidence_store, services
 from incidents.comment_services import comment_add
 from incidents.models import Invitation, Membership
+from tests.attack.report import tally
 from tests.factories import UserFactory, confirm_recent_login, log_incident, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,7 @@ CASE_ROUTES = sorted(
 )
 
 
+@pytest.mark.attack(category="idor_pages")
 def test_every_case_url_is_classified():
     assert {name for name, _ in CASE_ROUTES} == set(NEEDS), "classify the new case URL in NEEDS"
 
@@ -194,6 +196,7 @@ def _call(client, method: str, path: str):
     )
 
 
+@pytest.mark.attack(category="idor_pages")
 @pytest.mark.parametrize("stranger", ["outsider", "revoked advocate", "expired invitee", "cancelled invitee"])
 def test_strangers_get_404_on_every_case_url_and_method(client, world, stranger):
     ids, people = world
@@ -205,6 +208,7 @@ def test_strangers_get_404_on_every_case_url_and_method(client, world, stranger)
         for method in ("GET", "POST", "PATCH", "PUT", "DELETE") if path.startswith("/api/") else ("GET", "POST"):
             response = _call(client, method, path)
             probes += 1
+            tally.add("idor_pages", tried=1, failures=[] if response.status_code in (404, 405) else [path])
             assert response.status_code in (404, 405), (stranger, method, path, response.status_code)
             if response.status_code == 405:  # the method is not offered at all: say so without looking
                 assert method != NEEDS[name][0], (stranger, method, path)
