@@ -11,13 +11,16 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/referral_tracker
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: help venv deps dev-deps system-deps node-deps run demo test lint format bench check-postgres clean
+.PHONY: help venv deps dev-deps system-deps node-deps run demo test lint format bench load-deps load faults attack check-postgres clean
 
 help:
 	@echo "make run     start the site and a worker on http://127.0.0.1:$(PORT) (SQLite + filesystem broker in var/)"
 	@echo "make test    install what the tests need and run them on PostgreSQL"
 	@echo "make lint    ruff check, ruff format --check, makemigrations --check"
 	@echo "make bench   run the benchmarks (BENCH=name runs one)"
+	@echo "make load    50 people for 60 s on the whole stack (private PostgreSQL and Redis): latency, errors, lost writes"
+	@echo "make faults  restart PostgreSQL and Redis, SIGKILL the worker, under load: 503s, recovery, lost writes"
+	@echo "make attack  the hostile corpus (pytest -m attack): prints payloads tried and failures"
 
 $(VENV)/bin/activate:
 	python3 -m venv $(VENV)
@@ -94,6 +97,36 @@ bench: dev-deps check-postgres
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	DEBUG=0 SECRET_KEY=bench-only-secret-key-not-for-production \
 	$(PY) bench/run.py $(BENCH)
+
+# Load and fault drills (loadtest/): the production shape on this machine, with a private PostgreSQL
+# cluster and redis-server of their own on free ports (the shared 5432 and 6379 are never touched),
+# gunicorn with 2 workers, one Celery worker and beat, driven by locust. Each prints `name value unit`
+# lines, writes var/proof/load.json or faults.json, and exits non-zero if a goal is missed.
+# LOAD_ARGS passes options, e.g. LOAD_ARGS="--users 20 --keep". locust (and gevent) only come from
+# requirements-load.txt, so that `make test` never installs them.
+LOAD_ARGS ?=
+
+$(VENV)/.load-deps: requirements.txt requirements-dev.txt requirements-load.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements-load.txt
+	touch $(VENV)/.deps $(VENV)/.dev-deps $@
+
+load-deps: $(VENV)/.load-deps
+
+load: load-deps
+	$(PY) -m loadtest.run_load $(LOAD_ARGS)
+
+faults: load-deps
+	$(PY) -m loadtest.run_faults $(LOAD_ARGS)
+
+# The hostile corpus: every test marked `attack` (XSS and markup in every form and API field, escaped in
+# HTML and printed as text in the PDF; uploads; SSRF; CSRF; the IDOR sweeps; security headers; check
+# --deploy), in the same environment as `make test`. Prints attack_payloads_tried and attack_failures,
+# writes var/proof/attack.json, and exits non-zero if anything got through.
+attack: dev-deps system-deps check-postgres
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	CELERY_BROKER_URL="$${TEST_BROKER_URL:-$(TEST_BROKER_URL)}" \
+	DEBUG=0 SECRET_KEY=test-only-secret-key-not-for-production \
+	sh -c '$(PY) manage.py collectstatic --no-input -v0 && $(VENV)/bin/pytest -m attack $(PYTEST_ARGS)'
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -18,11 +18,14 @@ def email_queue(*, to: list[str], subject: str, body: str, html: str | None = No
     If the broker cannot be reached, what was saved stays saved and the page still answers:
     the failure is logged with the recipient and subject, so the email can be sent again."""
 
+    from referral_tracker.celery import publish
+
     def send() -> None:
-        try:
-            send_email.apply_async(kwargs={"to": to, "subject": subject, "body": body, "html": html}, retry=False)
-        except Exception:
-            logger.error("Could not queue the email %r to %s: the broker is unreachable.", subject, to, exc_info=True)
+        publish(
+            send_email,
+            kwargs={"to": to, "subject": subject, "body": body, "html": html},
+            what=f"the email {subject!r} to {to}",
+        )
 
     transaction.on_commit(send)
 

@@ -18,12 +18,11 @@ logger = logging.getLogger(__name__)
 
 def enqueue(dossier_id: int) -> bool:
     """Hand the dossier to the worker. If the broker is down the row stays queued and the sweep retries."""
+    from referral_tracker.celery import publish
+
     from .tasks import compile_dossier
 
-    try:
-        compile_dossier.apply_async(args=[dossier_id], retry=False)
-    except Exception:
-        logger.warning("Could not reach the broker for dossier %s; the sweep will retry.", dossier_id, exc_info=True)
+    if not publish(compile_dossier, args=[dossier_id], what=f"dossier {dossier_id} (the sweep will retry)"):
         return False
     Dossier.objects.filter(pk=dossier_id, status=Dossier.Status.QUEUED).update(heartbeat_at=timezone.now())
     return True

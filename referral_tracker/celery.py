@@ -1,6 +1,8 @@
 """The Celery application. Every Celery setting lives here, set once."""
 
+import logging
 import os
+import threading
 
 from celery import Celery
 
@@ -13,6 +15,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_tracker.settings")
 TASK_SOFT_TIME_LIMIT = 10 * 60
 TASK_TIME_LIMIT = 12 * 60
 VISIBILITY_TIMEOUT = 60 * 60
+
+# How long a page waits for the broker to take a task before it answers anyway.
+PUBLISH_WAIT_SECONDS = 1.0
+
+logger = logging.getLogger(__name__)
 
 app = Celery("referral_tracker")
 
@@ -62,3 +69,34 @@ def configure(app: Celery) -> None:
 
 app.on_configure.connect(lambda sender, **kwargs: configure(sender), weak=False)
 app.autodiscover_tasks()
+
+
+def publish(task, *, what: str, args=(), kwargs=None, wait: float = PUBLISH_WAIT_SECONDS) -> bool:
+    """Send a task to the broker; True once the broker has it.
+
+    With Redis stopped, its client tries again with back-off for about six seconds before it gives
+    up, and a web worker held that long stalls every page it should serve. So the send runs in a
+    thread and the caller waits for it at most `wait` seconds. False means "not sent (yet)": the send
+    may still finish in the background, and whatever waits for it must not depend on it (a queued
+    dossier is picked up by the sweep). A send that fails is logged here with `what`.
+    """
+    outcome: dict = {}
+
+    def send() -> None:
+        try:
+            task.apply_async(args=args, kwargs=kwargs, retry=False)
+        except Exception:
+            logger.warning("Could not hand %s to the broker.", what, exc_info=True)
+            outcome["sent"] = False
+        else:
+            outcome["sent"] = True
+
+    if app.conf.task_always_eager:  # run in-process (tests, scripts): no broker to wait for
+        send()
+        return outcome["sent"]
+    thread = threading.Thread(target=send, name="publish", daemon=True)
+    thread.start()
+    thread.join(wait)
+    if "sent" not in outcome:
+        logger.warning("Could not hand %s to the broker within %.0f s; still trying in the background.", what, wait)
+    return outcome.get("sent", False)

@@ -2,6 +2,9 @@ from django.urls import include, path
 
 from . import api_urls, health, views
 
+# A database that cannot be reached answers 503 with a calm page (errors.py); anything else, the 500 page.
+handler500 = "referral_tracker.errors.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),

@@ -135,4 +135,4 @@ def test_password_reset_still_answers_when_the_broker_is_down(
         monkeypatch.undo()
         point_celery_at(previous)
     assert response.status_code == 302
-    assert "Could not queue the email" in caplog.text
+    assert "Could not hand the email" in caplog.text

@@ -395,7 +395,7 @@ def test_a_dossier_asked_for_while_the_broker_is_down_completes_once_it_is_back(
     started = time.monotonic()
     dossier = dossier_services.dossier_request(user=owner, case=case, options=OPTIONS)
     assert time.monotonic() - started < 10
-    assert "Could not reach the broker" in caplog.text
+    assert f"Could not hand dossier {dossier.pk}" in caplog.text
     dossier.refresh_from_db()
     assert (dossier.status, dossier.attempts) == (Dossier.Status.QUEUED, 0)
 
