@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/referral_tracker
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: help venv deps dev-deps system-deps node-deps run demo test lint format bench load-deps load faults attack check-postgres clean
+.PHONY: help venv deps dev-deps system-deps node-deps run demo test lint format bench load-deps load faults attack proof check-postgres clean
 
 help:
 	@echo "make run     start the site and a worker on http://127.0.0.1:$(PORT) (SQLite + filesystem broker in var/)"
@@ -21,6 +21,7 @@ help:
 	@echo "make load    50 people for 60 s on the whole stack (private PostgreSQL and Redis): latency, errors, lost writes"
 	@echo "make faults  restart PostgreSQL and Redis, SIGKILL the worker, under load: 503s, recovery, lost writes"
 	@echo "make attack  the hostile corpus (pytest -m attack): prints payloads tried and failures"
+	@echo "make proof   attack, load, faults and bench one after another, then docs/figures.md (about 15 minutes)"
 
 $(VENV)/bin/activate:
 	python3 -m venv $(VENV)
@@ -127,6 +128,17 @@ attack: dev-deps system-deps check-postgres
 	CELERY_BROKER_URL="$${TEST_BROKER_URL:-$(TEST_BROKER_URL)}" \
 	DEBUG=0 SECRET_KEY=test-only-secret-key-not-for-production \
 	sh -c '$(PY) manage.py collectstatic --no-input -v0 && $(VENV)/bin/pytest -m attack $(PYTEST_ARGS)'
+
+# The figures anyone can reproduce: the four commands one after another (each runs even if one before
+# it failed), then docs/figures.md from what they saved. Exits non-zero if any of them failed or a
+# benchmark missed its goal. Run it on a quiet machine: the latencies are wall-clock times.
+proof: load-deps
+	@start=$$(date +%s); status=""; \
+	for step in attack load faults bench; do \
+	  echo "=== make $$step"; \
+	  $(MAKE) --no-print-directory $$step; status="$$status $$step=$$?"; \
+	done; \
+	$(PY) scripts/figures.py --since $$start --status $$status
 
 clean:
 	rm -rf $(VENV) node_modules
