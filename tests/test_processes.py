@@ -231,6 +231,10 @@ def test_devserver_stops_web_and_worker_together_on_ctrl_c(tmp_path):
         assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
         children = children_of(log)
         assert set(children) == {"web", "worker"}
+        # runserver logs a request after answering it: wait for the line before Ctrl-C, or it may not be written.
+        deadline = time.monotonic() + 10
+        while not re.search(r"^web \| .*GET /healthz", log.read_text(), re.MULTILINE) and time.monotonic() < deadline:
+            time.sleep(0.2)
 
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: the script's group only; each child has its own
         assert process.wait(timeout=STOP_TIMEOUT + 5) == 0, log.read_text()
