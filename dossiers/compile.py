@@ -7,7 +7,6 @@ dossier restarted) changes nothing.
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import re
@@ -221,19 +220,6 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
     return data, exhibits
 
 
-def check_exhibits(exhibits: list[Evidence], progress) -> None:
-    """Re-hash every stored exhibit; a dossier never silently includes altered evidence."""
-    total = max(1, len(exhibits))
-    for n, exhibit in enumerate(exhibits, start=1):
-        problem = evidence_store.check(exhibit)
-        if problem:
-            raise CompileError(
-                f"Exhibit {exhibit.mark} does not match its recorded fingerprint: {problem}. The dossier was not made."
-            )
-        if n % 20 == 0:
-            progress(n / total)
-
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -248,48 +234,54 @@ def spreadsheet_safe(value):
     return value
 
 
-def write_pack(zip_path: Path, pdf_path: Path, pdf_name: str, exhibits: list[Evidence], data: pdf.DossierData):
-    """The evidence pack: the signed PDF, every original named by its mark, and manifests."""
+def pack_exhibits(archive: zipfile.ZipFile, exhibits: list[Evidence], data: pdf.DossierData, progress) -> list[dict]:
+    """Copy every original into the evidence pack, named by its mark, re-hashing it as it is copied.
+
+    This is the check that runs before the pages are laid out: an exhibit whose stored bytes no longer
+    match its recorded SHA-256 fails the dossier with a message naming it. A dossier never silently
+    includes altered evidence. Returns the manifest's rows.
+    """
+    cited = {entry.mark: entry.incidents for entry in data.exhibits}
     rows = []
-    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-        archive.write(pdf_path, pdf_name)
-        for ex in exhibits:
-            row = {
-                "mark": ex.mark,
-                "file": "",
-                "size": ex.size,
-                "sha256": ex.sha256,
-                "obtained": " ".join(
-                    x for x in (ex.obtained_at.isoformat() if ex.obtained_at else "", ex.obtained_from) if x
-                ),
-                "uploaded": ex.uploaded_at.isoformat(),
-                "incidents": "",
-                "withdrawn": ex.withdrawn_reason if ex.is_withdrawn else "",
-                "source_url": ex.source_url,
-            }
-            cited = next((e.incidents for e in data.exhibits if e.mark == ex.mark), "")
-            row["incidents"] = cited
-            if ex.has_file:
-                extension = (ex.original_name.rsplit(".", 1)[-1] if "." in ex.original_name else "bin")[:10]
-                row["file"] = (
-                    f"exhibits/{get_valid_filename(ex.mark.replace('/', '-'))}.{get_valid_filename(extension)}"
+    total = max(1, len(exhibits))
+    for n, ex in enumerate(exhibits, start=1):
+        row = {
+            "mark": ex.mark,
+            "file": "",
+            "size": ex.size,
+            "sha256": ex.sha256,
+            "obtained": " ".join(
+                x for x in (ex.obtained_at.isoformat() if ex.obtained_at else "", ex.obtained_from) if x
+            ),
+            "uploaded": ex.uploaded_at.isoformat(),
+            "incidents": cited.get(ex.mark, ""),
+            "withdrawn": ex.withdrawn_reason if ex.is_withdrawn else "",
+            "source_url": ex.source_url,
+        }
+        if ex.has_file:
+            extension = (ex.original_name.rsplit(".", 1)[-1] if "." in ex.original_name else "bin")[:10]
+            row["file"] = f"exhibits/{get_valid_filename(ex.mark.replace('/', '-'))}.{get_valid_filename(extension)}"
+            with archive.open(row["file"], "w", force_zip64=True) as member:
+                problem = evidence_store.copy_checked(ex, member.write)
+            if problem:
+                raise CompileError(
+                    f"Exhibit {ex.mark} does not match its recorded fingerprint: {problem}. The dossier was not made."
                 )
-                digest = hashlib.sha256()
-                with archive.open(row["file"], "w", force_zip64=True) as member:
-                    for chunk in evidence_store.read_chunks(ex.case, ex.storage_name):
-                        digest.update(chunk)
-                        member.write(chunk)
-                if digest.hexdigest() != ex.sha256:
-                    raise CompileError(f"Exhibit {ex.mark} changed while the pack was being made.")
-            rows.append(row)
-        text = io.StringIO()
-        writer = csv.DictWriter(text, fieldnames=list(rows[0]) if rows else ["mark"])
-        writer.writeheader()
-        writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
-        archive.writestr("manifest.csv", text.getvalue())
-        archive.writestr(
-            "manifest.json", json.dumps({"verification_code": data.verification_code, "exhibits": rows}, indent=2)
-        )
+        rows.append(row)
+        if n % 20 == 0:
+            progress(n / total)
+    return rows
+
+
+def finish_pack(archive: zipfile.ZipFile, pdf_path: Path, pdf_name: str, rows: list[dict], code: str) -> None:
+    """The signed PDF and the manifests, after the originals (pack_exhibits)."""
+    archive.write(pdf_path, pdf_name)
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(rows[0]) if rows else ["mark"])
+    writer.writeheader()
+    writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
+    archive.writestr("manifest.csv", text.getvalue())
+    archive.writestr("manifest.json", json.dumps({"verification_code": code, "exhibits": rows}, indent=2))
 
 
 def _file_chunks(path: Path, size: int = 1024 * 1024):
@@ -316,37 +308,42 @@ def compile_dossier_file(*, dossier_id: int, token: str) -> None:
     step(5, "Reading the case")
     data, exhibits = snapshot(dossier)
     step(15, "Checking every exhibit")
-    check_exhibits(
-        exhibits,
-        lambda f: services.dossier_progress(
-            dossier_id=dossier_id, token=token, percent=15 + int(20 * f), stage="Checking every exhibit"
-        ),
-    )
-    if data.photos_inline:
-        for entry, ex in zip(data.exhibits, exhibits, strict=True):
-            if ex.preview_name and not ex.is_withdrawn:
-                entry.image = evidence_store.read_all(case, ex.preview_name)
-    step(35, "Laying out the pages")
+    pdf_name = f"dossier-{dossier.verification_code}.pdf"
     with tempfile.TemporaryDirectory(prefix="dossier-") as tmp:
         tmp = Path(tmp)
         unsigned, signed, pack = tmp / "unsigned.pdf", tmp / "dossier.pdf", tmp / "pack.zip"
-        with open(unsigned, "wb") as out:
-            pages = pdf.render(
+        # The evidence pack is begun with the originals: copying each one re-hashes it, which is the
+        # check that runs before anything is laid out (one pass over the evidence, not two).
+        with zipfile.ZipFile(pack, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+            rows = pack_exhibits(
+                archive,
+                exhibits,
                 data,
-                out,
-                progress=lambda f: services.dossier_progress(
-                    dossier_id=dossier_id, token=token, percent=35 + int(40 * f), stage="Laying out the pages"
+                lambda f: services.dossier_progress(
+                    dossier_id=dossier_id, token=token, percent=15 + int(20 * f), stage="Checking every exhibit"
                 ),
             )
-        step(75, "Signing")
-        try:
-            with open(unsigned, "rb") as source, open(signed, "wb") as destination:
-                signing.sign_pdf(source, destination, reason=f"Dossier {dossier.verification_code}")
-        except signing.SigningUnavailable as error:
-            raise CompileError(str(error)) from None
-        step(85, "Packing the evidence")
-        pdf_name = f"dossier-{dossier.verification_code}.pdf"
-        write_pack(pack, signed, pdf_name, exhibits, data)
+            if data.photos_inline:
+                for entry, ex in zip(data.exhibits, exhibits, strict=True):
+                    if ex.preview_name and not ex.is_withdrawn:
+                        entry.image = evidence_store.read_all(case, ex.preview_name)
+            step(35, "Laying out the pages")
+            with open(unsigned, "wb") as out:
+                pages = pdf.render(
+                    data,
+                    out,
+                    progress=lambda f: services.dossier_progress(
+                        dossier_id=dossier_id, token=token, percent=35 + int(40 * f), stage="Laying out the pages"
+                    ),
+                )
+            step(75, "Signing")
+            try:
+                with open(unsigned, "rb") as source, open(signed, "wb") as destination:
+                    signing.sign_pdf(source, destination, reason=f"Dossier {dossier.verification_code}")
+            except signing.SigningUnavailable as error:
+                raise CompileError(str(error)) from None
+            step(85, "Packing the evidence")
+            finish_pack(archive, signed, pdf_name, rows, dossier.verification_code)
         step(95, "Saving")
         stored_pdf = evidence_store.store_stream(case, _file_chunks(signed))
         stored_pack = evidence_store.store_stream(case, _file_chunks(pack))

@@ -18,7 +18,7 @@ import logging
 import os
 import secrets
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,55 +143,87 @@ def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
     return prefix + counter.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
 
 
+class SealedWriter:
+    """A new stored file, written to like a file: what is written is hashed (SHA-256), sealed chunk by
+    chunk (the format above) into a temporary name, and renamed into place by close().
+
+    Use it as a context manager: an exception inside the block removes the temporary file. `stored`
+    is set once it is closed.
+    """
+
+    def __init__(self, case: Case, *, limit: int | None = None, sniff: bool = False):
+        self._aes = AESGCM(_case_key(case))
+        self._prefix = secrets.token_bytes(NONCE_PREFIX_BYTES)
+        folder = _root() / str(case.pk)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.storage_name = f"{uuid.uuid4().hex}.bin"
+        self._final = folder / self.storage_name
+        self._temporary = folder / f".{self.storage_name}.part"
+        self._limit, self._sniff = limit, sniff
+        self._digest, self._size, self._counter, self._head = hashlib.sha256(), 0, 0, b""
+        self._pending = bytearray()
+        self._out = open(self._temporary, "xb")  # noqa: SIM115 - closed by close() or discard()
+        self._out.write(MAGIC + self._prefix)
+        self.stored: Stored | None = None
+
+    def write(self, data) -> int:
+        size = len(data)
+        self._size += size
+        if self._limit is not None and self._size > self._limit:
+            raise EvidenceTooLarge(f"This file is larger than {self._limit // (1024 * 1024)} MB.")
+        self._digest.update(data)
+        if self._sniff and len(self._head) < SNIFF_BYTES:
+            self._head += bytes(data[: SNIFF_BYTES - len(self._head)])
+        self._pending += data
+        if len(self._pending) > CHUNK:
+            # Every whole chunk but the last one held back: only close() knows which chunk is the last.
+            view = memoryview(self._pending)
+            whole = (len(view) - 1) // CHUNK * CHUNK
+            for start in range(0, whole, CHUNK):
+                self._seal(view[start : start + CHUNK], last=False)
+            view.release()
+            del self._pending[:whole]
+        return size
+
+    def _seal(self, plain, *, last: bool) -> None:
+        self._out.write(self._aes.encrypt(_nonce(self._prefix, self._counter, last), bytes(plain), None))
+        self._counter += 1
+
+    def close(self) -> Stored:
+        if self.stored is None:
+            self._seal(self._pending, last=True)
+            self._out.flush()
+            os.fsync(self._out.fileno())
+            self._out.close()
+            content_type = magic.from_buffer(self._head, mime=True) if self._sniff else ""
+            os.replace(self._temporary, self._final)
+            self.stored = Stored(
+                storage_name=self.storage_name,
+                sha256=self._digest.hexdigest(),
+                size=self._size,
+                content_type=content_type,
+            )
+        return self.stored
+
+    def discard(self) -> None:
+        self._out.close()
+        self._temporary.unlink(missing_ok=True)
+
+    def __enter__(self) -> "SealedWriter":
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.discard()
+
+
 def _write_encrypted(case: Case, chunks: Iterable[bytes], *, limit: int | None, sniff: bool) -> Stored:
-    aes = AESGCM(_case_key(case))
-    prefix = secrets.token_bytes(NONCE_PREFIX_BYTES)
-    folder = _root() / str(case.pk)
-    folder.mkdir(parents=True, exist_ok=True)
-    storage_name = f"{uuid.uuid4().hex}.bin"
-    final = folder / storage_name
-    temporary = folder / f".{storage_name}.part"
-    digest, size, counter, head = hashlib.sha256(), 0, 0, b""
-    pending = b""
-    try:
-        with open(temporary, "xb") as out:
-            out.write(MAGIC + prefix)
-            for piece in _rechunk(chunks):
-                size += len(piece)
-                if limit is not None and size > limit:
-                    raise EvidenceTooLarge(f"This file is larger than {limit // (1024 * 1024)} MB.")
-                digest.update(piece)
-                if sniff and len(head) < SNIFF_BYTES:
-                    head += piece[: SNIFF_BYTES - len(head)]
-                if pending:
-                    out.write(aes.encrypt(_nonce(prefix, counter, False), pending, None))
-                    counter += 1
-                pending = piece
-            out.write(aes.encrypt(_nonce(prefix, counter, True), pending, None))
-            out.flush()
-            os.fsync(out.fileno())
-        content_type = magic.from_buffer(head, mime=True) if sniff else ""
-        os.replace(temporary, final)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return Stored(storage_name=storage_name, sha256=digest.hexdigest(), size=size, content_type=content_type)
-
-
-def _rechunk(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Regroup any iterable of byte strings into CHUNK-sized pieces (the last may be shorter)."""
-    pending = b""
-    for data in chunks:
-        if pending:
-            data = pending + data
-        view = memoryview(data)
-        whole = len(view) - len(view) % CHUNK
-        # Slices of a view: a large piece is cut once, not shifted down after every chunk taken off it.
-        for start in range(0, whole, CHUNK):
-            yield bytes(view[start : start + CHUNK])
-        pending = bytes(view[whole:])
-    if pending:
-        yield pending
+    with SealedWriter(case, limit=limit, sniff=sniff) as out:
+        for data in chunks:
+            out.write(data)
+    return out.stored
 
 
 def store_upload(case: Case, uploaded_file) -> Stored:
@@ -276,19 +308,30 @@ def rehash(evidence: Evidence) -> str:
     return digest.hexdigest()
 
 
-def check(evidence: Evidence) -> str | None:
-    """None if the stored original still matches its recorded hash, else what is wrong."""
-    if not evidence.has_file:
-        return None
+def copy_checked(evidence: Evidence, write: Callable[[bytes], object]) -> str | None:
+    """Decrypt the stored original into `write`, re-hashing it on the way.
+
+    None if it matched its recorded hash, else what is wrong (and `write` may have had part of it)."""
+    digest = hashlib.sha256()
     try:
-        actual = rehash(evidence)
+        for chunk in read_chunks(evidence.case, evidence.storage_name):
+            digest.update(chunk)
+            write(chunk)
     except FileNotFoundError:
         return "the stored file is missing"
     except IntegrityFailure as failure:
         return f"the stored file was altered ({failure})"
+    actual = digest.hexdigest()
     if actual != evidence.sha256:
         return f"its SHA-256 is now {actual}, not {evidence.sha256}"
     return None
+
+
+def check(evidence: Evidence) -> str | None:
+    """None if the stored original still matches its recorded hash, else what is wrong."""
+    if not evidence.has_file:
+        return None
+    return copy_checked(evidence, lambda _chunk: None)
 
 
 def stored_path_for_tests(evidence: Evidence) -> Path:

@@ -359,9 +359,20 @@ def test_concurrent_uploads_from_several_processes_get_gapless_numbers(owner, se
     "sizes",
     [[], [1], [evidence_store.CHUNK], [evidence_store.CHUNK + 1, 5, 3 * evidence_store.CHUNK - 7], [1_048_576] * 3],
 )
-def test_stored_documents_are_cut_into_whole_chunks_whatever_the_pieces_given(sizes):
+def test_a_document_written_in_any_pieces_reads_back_whole_with_its_hash(case, sizes):
     pieces = [bytes([n % 251]) * size for n, size in enumerate(sizes)]
-    chunks = list(evidence_store._rechunk(pieces))
-    assert b"".join(chunks) == b"".join(pieces)
-    assert all(len(chunk) == evidence_store.CHUNK for chunk in chunks[:-1])
-    assert all(chunks)  # no empty chunk, which would be encrypted as a chunk of its own
+    with evidence_store.SealedWriter(case) as out:
+        for piece in pieces:
+            out.write(piece)
+    whole = b"".join(pieces)
+    assert (out.stored.size, out.stored.sha256) == (len(whole), hashlib.sha256(whole).hexdigest())
+    # Reading checks every chunk's tag, its place and which one is last: a wrong cut would not decrypt.
+    assert evidence_store.read_all(case, out.stored.storage_name) == whole
+
+
+def test_a_document_that_fails_half_way_leaves_nothing_in_the_store(case, settings):
+    folder = settings.EVIDENCE_ROOT / str(case.pk)
+    with pytest.raises(RuntimeError), evidence_store.SealedWriter(case) as out:
+        out.write(b"x" * (3 * evidence_store.CHUNK))
+        raise RuntimeError("the pack could not be finished")
+    assert list(folder.iterdir()) == []
