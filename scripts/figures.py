@@ -144,11 +144,13 @@ def main(argv=None) -> int:
     parser.add_argument("--since", type=float, default=None, help="ignore figure files older than this time")
     args = parser.parse_args(argv)
     status = dict(item.split("=", 1) for item in args.status)
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    now = dt.datetime.now(dt.UTC)
+    took = f" in {(now.timestamp() - args.since) / 60:.1f} minutes" if args.since else ""
+    now = now.strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Figures",
         "",
-        f"Made by `make proof` on {now}: `make attack`, `make load`, `make faults` and `make bench`,",
+        f"Made by `make proof` on {now}{took}: `make attack`, `make load`, `make faults` and `make bench`,",
         "one after another on this machine, then `python scripts/figures.py` wrote this page.",
         "Wall-clock figures depend on what else the machine was doing; the ratios compare with",
         "baselines measured in the same run.",
