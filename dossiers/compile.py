@@ -25,6 +25,7 @@ from audit.models import AuditEvent, case_chain
 from audit.verify import verify_chain
 from incidents import evidence_store, queries
 from incidents.models import Case, Evidence, Incident, Membership, Party
+from incidents.services import INCIDENT_FIELDS
 
 from . import pdf, services, signing
 from .models import Dossier
@@ -91,42 +92,30 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
             dt.date.fromisoformat(options["date_to"]) + dt.timedelta(days=1), dt.time.min, tzinfo=case.zone
         )
     # Plain values, not model instances: a 1,000-incident case was read in half a second as objects.
-    incidents = list(
-        queries.incidents_in_period(case, start, end).values_list(
-            "id",
-            "occurred_at",
-            "occurred_precision",
-            "kind",
-            "title",
-            "narrative",
-            "impact",
-            "platform",
-            "url",
-            "outcome",
-        )
-    )
-    numbers = {row[0]: n for n, row in enumerate(incidents, start=1)}
+    incidents = list(queries.incidents_in_period(case, start, end).values("id", *INCIDENT_FIELDS))
+    numbers = {row["id"]: n for n, row in enumerate(incidents, start=1)}
     links = queries.incident_links(case, list(numbers), exhibits=True)
     kinds = dict(Incident.Kind.choices)
     precisions = dict(Incident.Precision.choices)
-    titles = {pk: title or kinds.get(kind, kind) for pk, _, _, kind, title, *_ in incidents}
+    titles = {row["id"]: row["title"] or kinds.get(row["kind"], row["kind"]) for row in incidents}
     entries = []
-    for pk, occurred_at, precision, kind, _title, narrative, impact, platform, url, outcome in incidents:
+    for row in incidents:
+        pk, kind, precision = row["id"], row["kind"], row["occurred_precision"]
         link = links[pk]
         entries.append(
             pdf.IncidentEntry(
                 number=numbers[pk],
-                when=queries.when_text(occurred_at, precision, case.zone),
+                when=queries.when_text(row["occurred_at"], precision, case.zone),
                 precision=precisions.get(precision, precision),
                 kind=kinds.get(kind, kind),
                 title=titles[pk],
-                narrative=narrative,
-                impact=impact,
-                where=" ".join(x for x in (platform, url) if x),
+                narrative=row["narrative"],
+                impact=row["impact"],
+                where=" ".join(x for x in (row["platform"], row["url"]) if x),
                 parties=[f"{party.name} ({party.role})" for party in link.parties],
                 references=[f"{r.number} ({r.kind}{', ' + r.agency if r.agency else ''})" for r in link.references],
                 exhibits=link.exhibits,
-                outcome=outcome,
+                outcome=row["outcome"],
                 tags=link.tags,
             )
         )
@@ -186,7 +175,7 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
         + ("verified intact." if broken is None else f"did NOT verify: {broken.reason} at event {broken.sequence}.")
     )
 
-    first, last = (incidents[0][1], incidents[-1][1]) if incidents else (None, None)
+    first, last = (incidents[0]["occurred_at"], incidents[-1]["occurred_at"]) if incidents else (None, None)
     period = f"{_local(first, case):%-d %B %Y} to {_local(last, case):%-d %B %Y}" if first else "No incidents"
     now = _local(timezone.now(), case)
     data = pdf.DossierData(

@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.security.test_access_matrix import API_PK
+
 MARKER = re.compile(r"rtx\d{5}")
 _counter = itertools.count(1)
 
@@ -147,16 +149,6 @@ def error_shown(body: str) -> bool:
 
 
 # The URLconf -----------------------------------------------------------------------------------
-
-API_PK = {
-    "memberships": "membership",
-    "parties": "party",
-    "references": "reference",
-    "incidents": "incident",
-    "evidence": "evidence",
-    "dossiers": "dossier",
-    "cases": "case",
-}
 
 
 def routes() -> list[tuple[str, str]]:
