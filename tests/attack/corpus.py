@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
-from tests.security.test_access_matrix import API_PK
+from tests.security.test_access_matrix import API_PK, walk_urlconf
 
 MARKER = re.compile(r"rtx\d{5}")
 _counter = itertools.count(1)
@@ -152,17 +152,8 @@ def error_shown(body: str) -> bool:
 
 
 def routes() -> list[tuple[str, str]]:
-    """(name, route) of every URL pattern, from the URLconf."""
-
-    def walk(patterns, prefix="", namespace=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-            elif isinstance(pattern, URLPattern):
-                yield namespace + (pattern.name or ""), prefix + str(pattern.pattern)
-
-    return sorted(set(walk(get_resolver().url_patterns)))
+    """(name, route) of every URL pattern, from the URLconf (walked as the access matrix walks it)."""
+    return sorted({(name, route) for route, name in walk_urlconf(get_resolver().url_patterns)})
 
 
 def fill(route: str, ids: dict) -> str:

@@ -93,18 +93,18 @@ API_PK = {
 }
 
 
-def _walk(patterns, prefix="", namespace=""):
+def walk_urlconf(patterns, prefix="", namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            yield from walk_urlconf(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         elif isinstance(pattern, URLPattern):
             yield prefix + str(pattern.pattern), namespace + (pattern.name or "")
 
 
 CASE_ROUTES = sorted(
     (name, route)
-    for route, name in _walk(get_resolver().url_patterns)
+    for route, name in walk_urlconf(get_resolver().url_patterns)
     if "<int:case_id>" in route or route == "api/v1/cases/<int:pk>/"
 )
 
