@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run     start the site and a worker on http://127.0.0.1:$(PORT) (SQLite + filesystem broker in var/)"
 	@echo "make test    install what the tests need and run them on PostgreSQL"
-	@echo "make lint    ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint    ruff check, ruff format --check, lint-imports (the architecture), makemigrations --check"
 	@echo "make bench   run the benchmarks (BENCH=name runs one)"
 	@echo "make load    50 people for 60 s on the whole stack (private PostgreSQL and Redis): latency, errors, lost writes"
 	@echo "make faults  restart PostgreSQL and Redis, SIGKILL the worker, under load: 503s, recovery, lost writes"
@@ -88,6 +88,7 @@ test: dev-deps system-deps node-deps check-postgres
 lint: dev-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: dev-deps

@@ -7,6 +7,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
+from . import services
 from .models import AccessToken
 
 
@@ -29,7 +30,7 @@ class AccessTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("This token has expired or was revoked.")
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            services.access_token_mark_used(token=token, at=now)
         return token.user, token
 
     def authenticate_header(self, request) -> str:

@@ -10,26 +10,25 @@ from django.contrib.auth import signals
 from audit import services as audit
 
 from .middleware import mark_session_start
-
-
-def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+from .requests import client_address
 
 
 def on_login(sender, request, user, **kwargs):
-    audit.event_record(actor=user, action="account.login", target=user, details={"address": _address(request)})
+    audit.event_record(actor=user, action="account.login", target=user, details={"address": client_address(request)})
 
 
 def on_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit.event_record(actor=user, action="account.logout", target=user, details={"address": _address(request)})
+        audit.event_record(
+            actor=user, action="account.logout", target=user, details={"address": client_address(request)}
+        )
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # The attempted username is kept; the password never reaches here (Django cleanses it).
     audit.event_record(
         action="account.login_failed",
-        details={"username": str(credentials.get("username", ""))[:254], "address": _address(request)},
+        details={"username": str(credentials.get("username", ""))[:254], "address": client_address(request)},
     )
 
 
@@ -38,7 +37,7 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
     # Sent at the failure that locks, and again for each attempt made during the lock.
     audit.event_record(
         action="account.locked_out",
-        details={"username": str(username or "")[:254], "address": ip_address or _address(request)},
+        details={"username": str(username or "")[:254], "address": ip_address or client_address(request)},
     )
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxLengthValidator
+from django.template import loader
 
 from .services import email_queue
 
@@ -87,6 +88,4 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     @staticmethod
     def _render(name: str, context: dict) -> str:
-        from django.template import loader
-
         return loader.render_to_string(name, context)

@@ -17,6 +17,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from audit import services as audit
 
+from .requests import client_address
+
 # When this log-in began, and when the session's expiry was last moved on (POSIX timestamps).
 SESSION_STARTED_KEY = "session_started_at"
 SESSION_RENEWED_KEY = "session_renewed_at"
@@ -65,7 +67,7 @@ class SessionLimitsMiddleware:
                     actor=user,
                     action="account.session_expired",
                     target=user,
-                    details={"address": request.META.get("REMOTE_ADDR", ""), "after_seconds": int(now - started)},
+                    details={"address": client_address(request), "after_seconds": int(now - started)},
                 )
                 logout(request)
                 request.session_absolute_expired = True

@@ -13,7 +13,9 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -37,8 +39,13 @@ def has_two_factor(user) -> bool:
     return user.is_authenticated and user_has_device(user, confirmed=True)
 
 
+def user_is_verified(user) -> bool:
+    """True when this request's user gave a second factor (django-otp's middleware marks request.user)."""
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
 def session_is_verified(request) -> bool:
-    return bool(getattr(request.user, "is_verified", lambda: False)())
+    return user_is_verified(request.user)
 
 
 def on_login(sender, request, user, **kwargs) -> None:
@@ -75,7 +82,7 @@ def reauth_redirect(request):
     Views call this after the case gate, so that a stranger still gets 404, not a password prompt."""
     if recently_authenticated(request):
         return None
-    return redirect(f"{reverse('two_factor:reauth')}?{urlencode({'next': request.get_full_path()})}")
+    return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': request.get_full_path()})}")
 
 
 def recent_auth_required(view):
@@ -84,20 +91,13 @@ def recent_auth_required(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not recently_authenticated(request):
-            return redirect(f"{reverse('two_factor:reauth')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def end_other_sessions(request, user, *, reason: str) -> None:
-    """Every other session of this account ends; this one carries on (accounts.security_views does it)."""
-    from .security_views import end_other_sessions as end
-
-    end(request, user, reason=reason)
-
-
-ALWAYS_ALLOWED = ("two_factor:verify", "accounts:logout")
+ALWAYS_ALLOWED = ("accounts:two_factor_verify", "accounts:logout")
 
 
 class TwoFactorMiddleware:
@@ -116,19 +116,17 @@ class TwoFactorMiddleware:
         ):
             allowed = {reverse(name) for name in ALWAYS_ALLOWED}
             if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
                 return JsonResponse(
                     {"detail": "Enter your two-step verification code in the browser first."}, status=403
                 )
             if request.path not in allowed:
-                return redirect(f"{reverse('two_factor:verify')}?{urlencode({'next': request.get_full_path()})}")
+                return redirect(
+                    f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': request.get_full_path()})}"
+                )
         return self.get_response(request)
 
     def process_exception(self, request, exception):
         if isinstance(exception, TwoFactorRequired):
-            from django.contrib import messages
-
             messages.info(request, "The owner of this case asks everyone who can see it to use two-step verification.")
-            return redirect(f"{reverse('two_factor:setup')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': request.get_full_path()})}")
         return None

@@ -1,13 +1,15 @@
+"""Every page of the accounts app, under /accounts/ and the one namespace "accounts"."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import token_views, views
 from .forms import LoginForm, QueuedPasswordResetForm
+from .views import email, profile, sessions, tokens, two_factor
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("signup/", views.signup, name="signup"),
+    path("signup/", profile.signup, name="signup"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -16,9 +18,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("profile/", views.profile, name="profile"),
-    path("tokens/", token_views.token_list, name="tokens"),
-    path("tokens/<int:token_id>/revoke/", token_views.token_revoke, name="token_revoke"),
+    path("profile/", profile.profile, name="profile"),
+    path("tokens/", tokens.token_list, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(
@@ -60,4 +62,13 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    # Sessions
+    path("logout-everywhere/", sessions.logout_everywhere, name="logout_everywhere"),
+    # Two-step verification, and giving the password or a code again before a sensitive action
+    path("two-step/", two_factor.status, name="two_factor_status"),
+    path("two-step/set-up/", two_factor.setup, name="two_factor_setup"),
+    path("two-step/code/", two_factor.verify, name="two_factor_verify"),
+    path("two-step/turn-off/", two_factor.disable, name="two_factor_disable"),
+    path("confirm/", two_factor.reauth, name="reauth"),
+    path("email/", email.email_change, name="email_change"),
 ]

@@ -148,25 +148,32 @@ def build_case(owner, size: int, photos: list[bytes], seed: int):
     from django.db import connection
     from django.utils import timezone
 
-    from incidents import services
     from incidents.models import AgencyReference, Evidence, Incident, IncidentParty, Party, Tag
+    from incidents.services import cases as case_services
+    from incidents.services import evidence as evidence_services
+    from incidents.services import parties as party_services
+    from incidents.services import references as reference_services
     from tests.factories import upload
 
     rng = random.Random(seed)
-    case = services.case_create(user=owner, title=f"Bench dossier of {size}")
+    case = case_services.case_create(user=owner, title=f"Bench dossier of {size}")
     for name in CHILDREN:
-        services.child_add(user=owner, case=case, name=name)
+        case_services.child_add(user=owner, case=case, name=name)
     suspects = [
-        services.party_create(
+        party_services.party_create(
             user=owner, case=case, kind=Party.Kind.SUSPECT, name=f"troll_{n}", handles=f"@troll{n}, @alt{n}"
         )
         for n in range(max(5, size // INCIDENTS_PER_SUSPECT))
     ]
-    police = services.party_create(user=owner, case=case, kind=Party.Kind.POLICE, name="Anytown Police")
-    council = services.party_create(user=owner, case=case, kind=Party.Kind.SOCIAL_SERVICES, name="Anytown Council")
+    police = party_services.party_create(user=owner, case=case, kind=Party.Kind.POLICE, name="Anytown Police")
+    council = party_services.party_create(
+        user=owner, case=case, kind=Party.Kind.SOCIAL_SERVICES, name="Anytown Council"
+    )
     references = [
-        services.reference_create(user=owner, case=case, kind="police", number="CR/1234/26", agency=police),
-        services.reference_create(user=owner, case=case, kind="social_services", number="SS-99812", agency=council),
+        reference_services.reference_create(user=owner, case=case, kind="police", number="CR/1234/26", agency=police),
+        reference_services.reference_create(
+            user=owner, case=case, kind="social_services", number="SS-99812", agency=council
+        ),
     ]
     tags = [Tag.objects.create(case=case, name=name) for name in ("forum", "school", "employer", "police")]
     kinds = Incident.Kind.values
@@ -220,7 +227,7 @@ def build_case(owner, size: int, photos: list[bytes], seed: int):
     append_log_events(case, owner, incidents)
     for k, data in enumerate(photos):
         incident = incidents[k * size // len(photos)]
-        attached = services.evidence_attach(
+        attached = evidence_services.evidence_attach(
             user=owner,
             case=case,
             kind=Evidence.Kind.PHOTO,
@@ -346,7 +353,7 @@ def bare_render(data, photos: list[Path], path: Path) -> int:
 def measure_baseline(dossier_id: int, repeat: int) -> dict:
     from dossiers.compile import snapshot
     from dossiers.models import Dossier
-    from incidents import evidence_store
+    from vault import store
 
     dossier = Dossier.objects.select_related("case", "requested_by").get(pk=dossier_id)
     data, exhibits = snapshot(dossier)
@@ -356,7 +363,7 @@ def measure_baseline(dossier_id: int, repeat: int) -> dict:
         photos = []
         for n, ex in enumerate(exhibits):
             photos.append(Path(tmp) / f"photo-{n}.jpg")
-            photos[-1].write_bytes(evidence_store.read_all(dossier.case, ex.preview_name))
+            photos[-1].write_bytes(store.read_all(dossier.case, ex.preview_name))
         for _ in range(repeat):
             start, started_cpu = time.perf_counter(), time.process_time()
             pages = bare_render(data, photos, Path(tmp) / "bare.pdf")

@@ -26,8 +26,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.timing import figure, percentile, timed
-from incidents import services
 from incidents.models import AgencyReference, Incident, IncidentParty, Party, Tag
+from incidents.services import cases as case_services
+from incidents.services import parties as party_services
+from incidents.services import references as reference_services
 from referral_tracker.runtime import tune_gc
 
 REQUESTS = 50
@@ -42,12 +44,14 @@ SEARCH = "nursery welfare"
 
 def build_case(owner, size: int, seed: int):
     rng = random.Random(seed)
-    case = services.case_create(user=owner, title=f"Bench case of {size}")
+    case = case_services.case_create(user=owner, title=f"Bench case of {size}")
     suspects = [
-        services.party_create(user=owner, case=case, kind=Party.Kind.SUSPECT, name=f"troll_{n}") for n in range(5)
+        party_services.party_create(user=owner, case=case, kind=Party.Kind.SUSPECT, name=f"troll_{n}") for n in range(5)
     ]
-    police = services.party_create(user=owner, case=case, kind=Party.Kind.POLICE, name="Anytown Police")
-    reference = services.reference_create(user=owner, case=case, kind="police", number="CR/1234/26", agency=police)
+    police = party_services.party_create(user=owner, case=case, kind=Party.Kind.POLICE, name="Anytown Police")
+    reference = reference_services.reference_create(
+        user=owner, case=case, kind="police", number="CR/1234/26", agency=police
+    )
     tags = [Tag.objects.create(case=case, name=name) for name in ("forum", "school", "employer", "police")]
     kinds = Incident.Kind.values
     start = timezone.now() - dt.timedelta(days=3 * 365)

@@ -1,3 +1,6 @@
+"""The REST face of dossiers: list, read, ask for one, download its PDF and evidence pack."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -5,12 +8,13 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 
-from accounts.two_factor import recently_authenticated
-from incidents import access, evidence_store
-from incidents.api import CaseScopedViewSet
+from incidents import access
+from referral_tracker.rest import CaseScopedViewSet, raise_as_drf
 
 from . import services
+from .downloads import dossier_file_response
 from .models import Dossier
+from .rules import dossier_options
 
 
 class DossierSerializer(serializers.ModelSerializer):
@@ -61,10 +65,12 @@ class DossierSerializer(serializers.ModelSerializer):
         ]
 
     def validate(self, data):
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            raise serializers.ValidationError({"date_to": "The end date is before the start date."})
-        return data
+        """What the dossier is made with (rules.dossier_options), as the only validated value."""
+        fields = ("audience", "date_from", "date_to", "photos", "redact")
+        try:
+            return {"options": dossier_options(**{name: data.get(name) for name in fields})}
+        except DjangoValidationError as error:
+            raise_as_drf(error)
 
 
 class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, CaseScopedViewSet):
@@ -83,32 +89,17 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         return self.scoped()
 
     def perform_create(self, serializer):
-        data = serializer.validated_data
-        options = {
-            "audience": data["audience"],
-            "date_from": data["date_from"].isoformat() if data.get("date_from") else None,
-            "date_to": data["date_to"].isoformat() if data.get("date_to") else None,
-            "photos": data["photos"],
-            "redact": data["redact"],
-        }
+        options = serializer.validated_data["options"]
         serializer.instance = services.dossier_request(user=self.request.user, case=self.case, options=options)
 
     def _file(self, what: str):
         dossier = self.get_object()
-        if self.request.auth is None and not recently_authenticated(self.request._request):
-            # A browser session must confirm the password first; a token is itself the credential.
-            raise PermissionDenied("Confirm your password at /accounts/confirm/ first, then try again.")
+        if access.reauthentication_needed(self.request):
+            raise PermissionDenied(access.REAUTH_REFUSAL)
         if dossier.status != Dossier.Status.DONE:
             raise PermissionDenied("This dossier is not ready.")
         services.dossier_download_record(user=self.request.user, dossier=dossier, what=what)
-        name = dossier.file_name if what == "pdf" else dossier.pack_name
-        response = StreamingHttpResponse(
-            evidence_store.read_chunks(self.case, name),
-            content_type="application/pdf" if what == "pdf" else "application/zip",
-        )
-        extension = "pdf" if what == "pdf" else "zip"
-        response["Content-Disposition"] = f'attachment; filename="dossier-{dossier.verification_code}.{extension}"'
-        return response
+        return dossier_file_response(self.case, dossier, what)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

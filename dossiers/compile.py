@@ -1,8 +1,9 @@
 """Compile a case into a dossier: snapshot, re-check every exhibit, lay out, sign, pack, store.
 
-Called by the task with the claim token; every progress write and the final
-write use it, so a run that lost its claim (its worker was presumed dead and the
-dossier restarted) changes nothing.
+The task (dossiers.tasks) claims the row, calls dossier_compile with a `progress` callback, and finishes
+or fails the row with what this returns. This module writes no row: it reports each stage through the
+callback, which answers False once the run has lost its claim (its worker was presumed dead and the
+dossier restarted), and then the compile stops. Every read of the case goes through incidents.queries.
 """
 
 import csv
@@ -14,6 +15,8 @@ import tempfile
 import time
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -21,18 +24,40 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from audit.models import AuditEvent, case_chain
+from audit.models import case_chain
 from audit.verify import verify_chain
-from incidents import evidence_store, queries
-from incidents.models import Case, Evidence, Incident, Membership, Party
-from incidents.services import INCIDENT_FIELDS
+from incidents.models import Case, Evidence, Incident
+from incidents.queries.activity import actor_names, incident_record_events
+from incidents.queries.cases import case_children, case_summary
+from incidents.queries.evidence import case_exhibits, exhibit_incident_ids
+from incidents.queries.incidents import incident_links, incident_rows, when_text
+from incidents.queries.parties import case_parties
+from incidents.queries.references import case_references
+from vault import store
 
-from . import pdf, services, signing
+from . import pdf, signing
 from .models import Dossier
+
+# progress(percent, stage) -> False once this run has lost its claim on the row.
+Progress = Callable[[int, str], bool]
 
 
 class CompileError(Exception):
     """A reason the dossier cannot be made, worded for the person who asked for it."""
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """What a compile made and stored, by the names of the Dossier fields that keep it."""
+
+    file_name: str
+    sha256: str
+    size: int
+    pages: int
+    pack_name: str
+    pack_sha256: str
+    pack_size: int
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def redactor(case: Case, enabled: bool):
@@ -40,7 +65,7 @@ def redactor(case: Case, enabled: bool):
     if not enabled:
         return lambda text: text or ""
     pairs = []
-    for child in case.children.all():
+    for child in case_children(case):
         pairs.append((child.name.strip(), child.initials))
         first = child.name.split()[0] if child.name.split() else ""
         if len(first) >= 2:
@@ -77,7 +102,8 @@ def _size(n: int) -> str:
 
 
 def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
-    """Everything the document shows, read through incidents.queries and the audit trail."""
+    """Everything the document shows, read through incidents.queries and the audit trail, and the
+    exhibits in mark order."""
     case, options = dossier.case, dossier.options
     redact = redactor(case, bool(options.get("redact")))
 
@@ -91,10 +117,9 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
         end = dt.datetime.combine(
             dt.date.fromisoformat(options["date_to"]) + dt.timedelta(days=1), dt.time.min, tzinfo=case.zone
         )
-    # Plain values, not model instances: a 1,000-incident case was read in half a second as objects.
-    incidents = list(queries.incidents_in_period(case, start, end).values("id", *INCIDENT_FIELDS))
+    incidents = incident_rows(case, start, end)
     numbers = {row["id"]: n for n, row in enumerate(incidents, start=1)}
-    links = queries.incident_links(case, list(numbers), exhibits=True)
+    links = incident_links(case, list(numbers), exhibits=True)
     kinds = dict(Incident.Kind.choices)
     precisions = dict(Incident.Precision.choices)
     titles = {row["id"]: row["title"] or kinds.get(row["kind"], row["kind"]) for row in incidents}
@@ -105,7 +130,7 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
         entries.append(
             pdf.IncidentEntry(
                 number=numbers[pk],
-                when=queries.when_text(row["occurred_at"], precision, case.zone),
+                when=when_text(row["occurred_at"], precision, case.zone),
                 precision=precisions.get(precision, precision),
                 kind=kinds.get(kind, kind),
                 title=titles[pk],
@@ -120,8 +145,8 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
             )
         )
 
-    exhibits = list(Evidence.objects.filter(case=case).select_related("case").order_by("number"))
-    cited_by = queries.exhibit_incident_ids(case)
+    exhibits = case_exhibits(case)
+    cited_by = exhibit_incident_ids(case)
     exhibit_entries = []
     for ex in exhibits:
         cited = [
@@ -146,23 +171,20 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
             )
         )
 
-    summary = queries.case_summary(case)
+    summary = case_summary(case)
     parties = []
     party_numbers: dict[int, list[int]] = defaultdict(list)
     for pk, link in links.items():
         for party in link.parties:
             party_numbers[party.id].append(numbers[pk])
-    for party in Party.objects.filter(case=case).order_by("kind", "name"):
+    for party in case_parties(case):
         names = "; ".join(party.handle_list + party.alias_list)
         nums = number_ranges(party_numbers.get(party.pk, []))
         parties.append((party.name, party.get_kind_display(), names, nums or "none in this period"))
 
-    members = {m.user_id: m.user.full_name for m in Membership.objects.filter(case=case).select_related("user")}
+    members = actor_names(case)
     record_lines: dict[int, list[str]] = defaultdict(list)
-    events = AuditEvent.objects.filter(
-        chain=case_chain(case.pk), action__in=["incident.log", "incident.edit"], target_id__in=list(numbers)
-    ).order_by("sequence")
-    for event in events:
+    for event in incident_record_events(case, list(numbers)):
         who = members.get(event.actor_id, event.actor_label)
         when = _local(event.occurred_at, case).strftime("%-d %b %Y %H:%M %Z")
         verb = "Logged" if event.action == "incident.log" else f"Changed (version {event.details.get('revision')})"
@@ -196,7 +218,7 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
         suspects=[(p.name, ", ".join(p.handle_list), p.incident_count) for p in summary.suspects],
         agencies=[
             (r.number, r.get_kind_display(), r.agency.name if r.agency else "", r.officer, r.get_status_display())
-            for r in queries.case_references(case)
+            for r in case_references(case)
         ],
         incidents=entries,
         parties=parties,
@@ -248,10 +270,10 @@ def pack_exhibits(archive: zipfile.ZipFile, exhibits: list[Evidence], data: pdf.
             "source_url": ex.source_url,
         }
         if ex.has_file:
-            extension = (ex.original_name.rsplit(".", 1)[-1] if "." in ex.original_name else "bin")[:10]
-            row["file"] = f"exhibits/{get_valid_filename(ex.mark.replace('/', '-'))}.{get_valid_filename(extension)}"
+            # The name it has in every download too ("AJ-3.png": the mark and its sniffed type).
+            row["file"] = f"exhibits/{get_valid_filename(ex.file_name)}"
             with archive.open(row["file"], "w", force_zip64=True) as member:
-                problem = evidence_store.copy_checked(ex, member.write)
+                problem = store.copy_checked(ex, member.write)
             if problem:
                 raise CompileError(
                     f"Exhibit {ex.mark} does not match its recorded fingerprint: {problem}. The dossier was not made."
@@ -279,8 +301,9 @@ def _file_chunks(path: Path, size: int = 1024 * 1024):
             yield chunk
 
 
-def compile_dossier_file(*, dossier_id: int, token: str) -> None:
-    dossier = Dossier.objects.select_related("case", "requested_by").get(pk=dossier_id)
+def dossier_compile(dossier: Dossier, progress: Progress) -> Compiled:
+    """Make the dossier's signed PDF and evidence pack and store both; what was stored, for the task to
+    finish the row with (or to discard, if the row is no longer this run's)."""
     case = dossier.case
     timings: dict[str, float] = {}
     clock, current = time.perf_counter(), ""
@@ -291,7 +314,7 @@ def compile_dossier_file(*, dossier_id: int, token: str) -> None:
         if current:
             timings[current] = round(time.perf_counter() - clock, 3)
         clock, current = time.perf_counter(), stage
-        if not services.dossier_progress(dossier_id=dossier_id, token=token, percent=percent, stage=stage):
+        if not progress(percent, stage):
             raise CompileError("This dossier was restarted elsewhere.")
 
     step(5, "Reading the case")
@@ -305,26 +328,15 @@ def compile_dossier_file(*, dossier_id: int, token: str) -> None:
         # check that runs before anything is laid out (one pass over the evidence, not two).
         with zipfile.ZipFile(pack, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
             rows = pack_exhibits(
-                archive,
-                exhibits,
-                data,
-                lambda f: services.dossier_progress(
-                    dossier_id=dossier_id, token=token, percent=15 + int(20 * f), stage="Checking every exhibit"
-                ),
+                archive, exhibits, data, lambda f: progress(15 + int(20 * f), "Checking every exhibit")
             )
             if data.photos_inline:
                 for entry, ex in zip(data.exhibits, exhibits, strict=True):
                     if ex.preview_name and not ex.is_withdrawn:
-                        entry.image = evidence_store.read_all(case, ex.preview_name)
+                        entry.image = store.read_all(case, ex.preview_name)
             step(35, "Laying out the pages")
             with open(unsigned, "wb") as out:
-                pages = pdf.render(
-                    data,
-                    out,
-                    progress=lambda f: services.dossier_progress(
-                        dossier_id=dossier_id, token=token, percent=35 + int(40 * f), stage="Laying out the pages"
-                    ),
-                )
+                pages = pdf.render(data, out, progress=lambda f: progress(35 + int(40 * f), "Laying out the pages"))
             step(75, "Signing")
             try:
                 with open(unsigned, "rb") as source, open(signed, "wb") as destination:
@@ -334,12 +346,10 @@ def compile_dossier_file(*, dossier_id: int, token: str) -> None:
             step(85, "Packing the evidence")
             finish_pack(archive, signed, pdf_name, rows, dossier.verification_code)
         step(95, "Saving")
-        stored_pdf = evidence_store.store_stream(case, _file_chunks(signed))
-        stored_pack = evidence_store.store_stream(case, _file_chunks(pack))
+        stored_pdf = store.store_stream(case, _file_chunks(signed))
+        stored_pack = store.store_stream(case, _file_chunks(pack))
     timings[current] = round(time.perf_counter() - clock, 3)
-    finished = services.dossier_finish(
-        dossier_id=dossier_id,
-        token=token,
+    return Compiled(
         file_name=stored_pdf.storage_name,
         sha256=stored_pdf.sha256,
         size=stored_pdf.size,
@@ -349,6 +359,3 @@ def compile_dossier_file(*, dossier_id: int, token: str) -> None:
         pack_size=stored_pack.size,
         timings=timings,
     )
-    if not finished:
-        evidence_store.discard(case.pk, stored_pdf.storage_name)
-        evidence_store.discard(case.pk, stored_pack.storage_name)

@@ -1,8 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
-from incidents.models import validate_past_date
+from incidents.rules import validate_past_date
 
 from .models import Dossier
+from .rules import dossier_options
 
 
 class DossierForm(forms.Form):
@@ -34,20 +36,16 @@ class DossierForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", "The end date is before the start date.")
+        fields = ("audience", "date_from", "date_to", "photos", "redact")
+        try:
+            self._options = dossier_options(**{name: cleaned.get(name) for name in fields})
+        except ValidationError as error:
+            self.add_error(None, error)  # beside the field it names (date_to)
         return cleaned
 
     def options(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "audience": data["audience"],
-            "date_from": data["date_from"].isoformat() if data["date_from"] else None,
-            "date_to": data["date_to"].isoformat() if data["date_to"] else None,
-            "photos": data["photos"],
-            "redact": data["redact"],
-        }
+        """The dossier's options (rules.dossier_options), once the form is valid."""
+        return self._options
 
 
 class VerifyForm(forms.Form):

@@ -1,3 +1,5 @@
+"""A dossier's row: what was asked for, how far the run got, what it made."""
+
 import secrets
 
 from django.conf import settings

@@ -1,4 +1,6 @@
-"""Every write to a dossier row. The worker changes a row only while it holds the claim token."""
+"""Every write to a dossier row: ask for one, hand it to the worker, the run's claim, progress, finish and
+failure, the record of a download, and the sweep. The worker changes a row only while it holds the claim
+token. Nothing here imports the tasks: the compile is sent by its name."""
 
 import datetime as dt
 import logging
@@ -10,19 +12,28 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit import services as audit
+from referral_tracker.celery import TASK_TIME_LIMIT, publish
+from referral_tracker.celery import app as celery_app
 
 from .models import Dossier
 
 logger = logging.getLogger(__name__)
 
+COMPILE_TASK = "dossiers.compile"  # dossiers.tasks.compile_dossier
 
-def enqueue(dossier_id: int) -> bool:
+
+def _compile_task():
+    """The compile task, by its name: the task itself where this process has registered it (the worker, a
+    run in-process), else a signature that the broker routes by that name (a web process never imports
+    the compiler). publish() calls apply_async(args=..., kwargs=..., retry=False) on either."""
+    task = celery_app.tasks.get(COMPILE_TASK)
+    return celery_app.signature(COMPILE_TASK) if task is None else task
+
+
+def dossier_enqueue(dossier_id: int) -> bool:
     """Hand the dossier to the worker. If the broker is down the row stays queued and the sweep retries."""
-    from referral_tracker.celery import publish
-
-    from .tasks import compile_dossier
-
-    if not publish(compile_dossier, args=[dossier_id], what=f"dossier {dossier_id} (the sweep will retry)"):
+    sent = publish(_compile_task(), args=[dossier_id], what=f"dossier {dossier_id} (the sweep will retry)")
+    if not sent:
         return False
     Dossier.objects.filter(pk=dossier_id, status=Dossier.Status.QUEUED).update(heartbeat_at=timezone.now())
     return True
@@ -38,7 +49,7 @@ def dossier_request(*, user, case, options: dict) -> Dossier:
         target=dossier,
         details={"options": options, "verification_code": dossier.verification_code},
     )
-    transaction.on_commit(lambda: enqueue(dossier.pk))
+    transaction.on_commit(lambda: dossier_enqueue(dossier.pk))
     return dossier
 
 
@@ -108,7 +119,7 @@ def dossier_download_record(*, user, dossier: Dossier, what: str) -> None:
     )
 
 
-def dossiers_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+def dossier_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Put stuck dossiers back on their way; fail those that ran past the time limit.
 
     - queued for longer than DOSSIER_REQUEUE_SECONDS (the broker was down when asked): enqueued again;
@@ -117,8 +128,6 @@ def dossiers_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     - running for longer than the task's hard time limit: failed with a message.
     The conditional claim makes a re-enqueued dossier safe if the first message arrives after all.
     """
-    from referral_tracker.celery import TASK_TIME_LIMIT
-
     now = now or timezone.now()
     requeue_before = now - dt.timedelta(seconds=settings.DOSSIER_REQUEUE_SECONDS)
     stale_before = now - dt.timedelta(seconds=settings.DOSSIER_STALE_SECONDS)
@@ -146,10 +155,10 @@ def dossiers_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             status=Dossier.Status.QUEUED, claim_token="", stage="Waiting to start again", heartbeat_at=None
         ):
             counts["restarted"] += 1
-            enqueue(dossier_id)
+            dossier_enqueue(dossier_id)
     waiting = Dossier.objects.filter(status=Dossier.Status.QUEUED).filter(
         Q(heartbeat_at__lt=requeue_before) | Q(heartbeat_at__isnull=True)
     )
     for dossier_id in waiting.values_list("pk", flat=True):
-        counts["requeued"] += enqueue(dossier_id)
+        counts["requeued"] += dossier_enqueue(dossier_id)
     return counts

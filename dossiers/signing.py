@@ -1,4 +1,9 @@
-"""PAdES signatures with pyHanko, using the installation's key and certificate."""
+"""PAdES signatures with pyHanko, using the installation's key and certificate.
+
+pyHanko and cryptography's X.509 are imported inside the functions that use them, on purpose: this module
+is imported by processes that never sign (prepare_keys at every start, make_signing_key, the tests'
+set-up), and pyHanko alone takes about half a second and some 45 MB to import.
+"""
 
 import datetime as dt
 import functools
@@ -13,6 +18,7 @@ class SigningUnavailable(Exception):
 
 def make_self_signed(*, common_name: str, organisation: str, key_path: Path, cert_path: Path, days: int = 3650):
     """A new RSA key and a self-signed certificate for document signing, written as PEM (key mode 0600)."""
+    # Imported here, not above: see the module's docstring.
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -72,6 +78,7 @@ def _signer():
 
 @functools.lru_cache(maxsize=4)
 def _load_signer(key: str, cert: str, key_mtime: int, cert_mtime: int, passphrase: str):
+    # Imported here, not above (see the module's docstring); the class below subclasses pyHanko's.
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -126,6 +133,7 @@ def _load_signer(key: str, cert: str, key_mtime: int, cert_mtime: int, passphras
 
 def sign_pdf(source, destination, *, reason: str, location: str = "") -> None:
     """Add a PAdES (B-B) signature to the PDF in `source` (binary file), writing to `destination`."""
+    # Imported here, not above: see the module's docstring.
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 

@@ -1,3 +1,6 @@
+"""The dossier pages: ask for one, follow its progress, download its PDF and evidence pack, and the public
+verification page."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -6,24 +9,27 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.two_factor import reauth_redirect
-from incidents import access, evidence_store
-from incidents.pages import case_context, gate
+from incidents import access
+from incidents.pages import case_context
+from incidents.services.activity import page_view_record
 
-from . import services
+from . import queries, services
+from .downloads import dossier_file_response
 from .forms import DossierForm, VerifyForm
-from .models import Dossier
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_list(request: HttpRequest, case_id: int) -> HttpResponse:
-    membership = gate(request, case_id, access.EXPORT, page="dossiers" if request.method == "GET" else None)
+    membership = access.require(request.user, case_id, access.EXPORT)
+    if request.method == "GET":
+        page_view_record(user=request.user, case=membership.case, page="dossiers")
     form = DossierForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.dossier_request(user=request.user, case=membership.case, options=form.options())
         messages.success(request, "Your dossier is being made. This page shows its progress.")
         return redirect("dossiers:dossier_list", case_id=case_id)
-    dossiers = Dossier.objects.filter(case=membership.case).select_related("requested_by")
+    dossiers = queries.dossier_list(membership.case)
     working = any(not d.is_finished for d in dossiers)
     return render(
         request,
@@ -37,7 +43,7 @@ def dossier_list(request: HttpRequest, case_id: int) -> HttpResponse:
 @never_cache
 def dossier_status(request: HttpRequest, case_id: int, dossier_id: int) -> JsonResponse:
     membership = access.require(request.user, case_id, access.EXPORT)
-    dossier = get_object_or_404(Dossier, pk=dossier_id, case=membership.case)
+    dossier = get_object_or_404(queries.case_dossiers(membership.case), pk=dossier_id)
     return JsonResponse(
         {
             "id": dossier.pk,
@@ -53,25 +59,16 @@ def dossier_status(request: HttpRequest, case_id: int, dossier_id: int) -> JsonR
     )
 
 
-def _download(request, case_id: int, dossier_id: int, what: str) -> StreamingHttpResponse:
+def _download(request, case_id: int, dossier_id: int, what: str) -> HttpResponse:
+    """The gate, then a finished dossier of the case (404 otherwise), then the password asked again."""
     membership = access.require(request.user, case_id, access.EXPORT)
-    dossier = get_object_or_404(Dossier, pk=dossier_id, case=membership.case, status=Dossier.Status.DONE)
-    if (prompt := reauth_redirect(request)) is not None:
-        return prompt
-    name = dossier.file_name if what == "pdf" else dossier.pack_name
-    if not name:
+    dossier = get_object_or_404(queries.case_dossiers(membership.case, done=True), pk=dossier_id)
+    if access.reauthentication_needed(request):
+        return reauth_redirect(request)
+    if not (dossier.file_name if what == "pdf" else dossier.pack_name):
         raise Http404("Not available.")
     services.dossier_download_record(user=request.user, dossier=dossier, what=what)
-    filename = f"dossier-{dossier.verification_code}.{'pdf' if what == 'pdf' else 'zip'}"
-    response = StreamingHttpResponse(
-        evidence_store.read_chunks(membership.case, name),
-        content_type="application/pdf" if what == "pdf" else "application/zip",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Content-Length"] = str(dossier.size if what == "pdf" else dossier.pack_size)
-    response["Cache-Control"] = "no-store, private"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
-    return response
+    return dossier_file_response(membership.case, dossier, what)
 
 
 @login_required
@@ -89,11 +86,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET or None)
     dossier = None
     if form.is_bound and form.is_valid():
-        dossier = (
-            Dossier.objects.filter(verification_code=form.cleaned_data["code"], status=Dossier.Status.DONE)
-            .only("verification_code", "sha256", "pages", "finished_at", "size")
-            .first()
-        )
+        dossier = queries.dossier_by_code(form.cleaned_data["code"])
         if dossier is None:
             form.add_error("code", "No finished dossier has this code. Check it against the cover.")
     return render(

@@ -8,7 +8,7 @@ beside the chart for screen readers and for printing.
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .queries import Summary
+from .queries.cases import Summary
 
 # (fill colour, pattern) per position; patterns are defined once in <defs>.
 STYLES = [
@@ -58,11 +58,6 @@ def _defs(count: int) -> str:
             f'<rect width="8" height="8" fill="{colour}"/>{PATTERN_SHAPES[pattern]}</pattern>'
         )
     return "<defs>" + "".join(parts) + "</defs>"
-
-
-def legend_styles(summary: Summary) -> list[tuple[str, str, str]]:
-    """(kind, label, fill) for the legend, in chart order."""
-    return [(kind, label, _fill(i)) for i, (kind, label) in enumerate(summary.kinds_in_chart)]
 
 
 def monthly_chart(summary: Summary) -> SafeString:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import validate_time_zone
+from vault.filetypes import extension, is_inline_image
 
 
 class Case(models.Model):
@@ -195,6 +196,20 @@ class Incident(models.Model):
         return self.title or self.get_kind_display()
 
 
+# What an incident says, as typed: every revision snapshots these, the dossier prints them.
+INCIDENT_FIELDS = (
+    "kind",
+    "occurred_at",
+    "occurred_precision",
+    "title",
+    "narrative",
+    "impact",
+    "platform",
+    "url",
+    "outcome",
+)
+
+
 class IncidentParty(models.Model):
     class Role(models.TextChoices):
         SUSPECTED = "suspected", "Suspected of doing it"
@@ -333,11 +348,14 @@ class Evidence(models.Model):
         return self.withdrawn_at is not None
 
     @property
+    def file_name(self) -> str:
+        """The name its file is given wherever it is handed over (a download, the evidence pack): the mark and
+        the extension of its sniffed type, "AJ-3.png", never the name it was uploaded with."""
+        return f"{self.mark.replace('/', '-')}.{extension(self.content_type)}"
+
+    @property
     def is_image(self) -> bool:
-        return self.content_type in INLINE_IMAGE_TYPES
-
-
-INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+        return is_inline_image(self.content_type)
 
 
 class Invitation(models.Model):
@@ -371,8 +389,6 @@ class Invitation(models.Model):
 class Comment(models.Model):
     """A member's comment on a case or on one incident. Deleting leaves a marker."""
 
-    EDIT_WINDOW_SECONDS = 15 * 60
-
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -391,31 +407,3 @@ class Comment(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
-
-    def editable_by(self, user) -> bool:
-        age = (timezone.now() - self.created_at).total_seconds()
-        return not self.is_deleted and self.author_id == user.pk and age <= self.EDIT_WINDOW_SECONDS
-
-
-EARLIEST_YEAR = 1900
-
-
-def validate_past_date(value) -> None:
-    """A date something was received, opened or closed: not in the future, not before 1900."""
-    from django.core.exceptions import ValidationError
-
-    if value and (value > timezone.localdate() or value.year < EARLIEST_YEAR):
-        raise ValidationError(f"Enter a date between {EARLIEST_YEAR} and today.")
-
-
-def occurred_at_problem(value) -> str | None:
-    """Why a 'when did it happen' value cannot be right, or None."""
-    if value is None:
-        return "Enter when it happened."
-    if timezone.is_naive(value):
-        return "The date needs a time zone."
-    if value > timezone.now() + timezone.timedelta(minutes=5):
-        return "This date is in the future. Enter when it happened."
-    if value.year < EARLIEST_YEAR:
-        return f"Enter a date after {EARLIEST_YEAR}."
-    return None

@@ -1,18 +1,11 @@
-"""What every case page view starts with: the gate, the template context, form errors from services."""
+"""What every case page shares once the gate has let it through: the template context and form errors
+from services. (The gate itself is incidents.access.require; recording a page view is
+services.activity.page_view_record, called by each page that is read.)"""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.urls import reverse
 
-from . import access, services
-
-
-def gate(request: HttpRequest, case_id: int, action: str = access.VIEW, *, page: str | None = None, target=None):
-    """Check membership and role; record the view of a case page in the audit trail."""
-    membership = access.require(request.user, case_id, action)
-    if page is not None:
-        services.page_view_record(user=request.user, case=membership.case, page=page, target=target)
-    return membership
+from . import access
 
 
 def case_context(membership, **extra) -> dict:

@@ -19,8 +19,12 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts import services as account_services
-from incidents import services
 from incidents.models import Case, Incident, Membership, Party, Role
+from incidents.services import cases as case_services
+from incidents.services import evidence as evidence_services
+from incidents.services import incidents as incident_services
+from incidents.services import parties as party_services
+from incidents.services import sharing as sharing_services
 
 PASSWORD = "load-test-password-7c41"  # noqa: S105 - every seeded account's, known to the locustfile
 
@@ -73,16 +77,16 @@ def seed(sizes: Sizes) -> dict:
     for n in range(sizes.parents):
         email = f"parent{n}@load.example.org"
         owner = sign_up(email, f"Parent Number{n}")
-        case = services.case_create(user=owner, title=f"Reports about family {n}")
+        case = case_services.case_create(user=owner, title=f"Reports about family {n}")
         suspects = [
-            services.party_create(user=owner, case=case, kind=Party.Kind.SUSPECT, name=f"anon_account_{n}_{k}")
+            party_services.party_create(user=owner, case=case, kind=Party.Kind.SUSPECT, name=f"anon_account_{n}_{k}")
             for k in range(2)
         ]
-        services.party_create(user=owner, case=case, kind=Party.Kind.SOCIAL_SERVICES, name="Children's services")
+        party_services.party_create(user=owner, case=case, kind=Party.Kind.SOCIAL_SERVICES, name="Children's services")
         incidents = []
         for k in range(sizes.incidents_per_case):
             incidents.append(
-                services.incident_log(
+                incident_services.incident_log(
                     user=owner,
                     case=case,
                     kind=kinds[k % len(kinds)],
@@ -94,7 +98,7 @@ def seed(sizes: Sizes) -> dict:
                 )
             )
         for k in range(sizes.photos_per_case):
-            services.evidence_attach(
+            evidence_services.evidence_attach(
                 user=owner,
                 case=case,
                 kind="screenshot",
@@ -114,7 +118,7 @@ def seed(sizes: Sizes) -> dict:
                 continue
             case = Case.objects.get(pk=parent["case"])
             owner = Membership.objects.get(case=case, role=Role.OWNER).user
-            services.membership_add(case=case, user=advocate, role=Role.ADVOCATE, added_by=owner)
+            sharing_services.membership_add(case=case, user=advocate, role=Role.ADVOCATE, added_by=owner)
             cases.append(parent)
         advocates.append({"email": email, "cases": cases})
     return {"password": PASSWORD, "parents": parents, "advocates": advocates}
@@ -126,7 +130,7 @@ def add_photos(case_id: int, count: int) -> None:
     owner = Membership.objects.get(case=case, role=Role.OWNER).user
     rng = random.Random(case_id)
     for k in range(count):
-        services.evidence_attach(
+        evidence_services.evidence_attach(
             user=owner,
             case=case,
             kind="photo",

@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dossiers.api import DossierViewSet
-from incidents import api
+from incidents.api import activity, cases, evidence, incidents, parties, references, sharing
 
 DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update"}
 
@@ -44,14 +44,14 @@ LIST_CREATE = {"get": "list", "post": "create"}
 READ = {"get": "retrieve"}
 
 urlpatterns = [
-    path("cases/", api.CaseViewSet.as_view(LIST_CREATE), name="case-list"),
-    path("cases/<int:pk>/", api.CaseViewSet.as_view(READ), name="case-detail"),
-    *routes("memberships", api.MembershipViewSet, "membership", list_methods={"get": "list"}, detail_methods=READ),
-    *routes("parties", api.PartyViewSet, "party", list_methods=LIST_CREATE, detail_methods=DETAIL),
-    *routes("references", api.ReferenceViewSet, "reference", list_methods=LIST_CREATE, detail_methods=DETAIL),
+    path("cases/", cases.CaseViewSet.as_view(LIST_CREATE), name="case-list"),
+    path("cases/<int:pk>/", cases.CaseViewSet.as_view(READ), name="case-detail"),
+    *routes("memberships", sharing.MembershipViewSet, "membership", list_methods={"get": "list"}, detail_methods=READ),
+    *routes("parties", parties.PartyViewSet, "party", list_methods=LIST_CREATE, detail_methods=DETAIL),
+    *routes("references", references.ReferenceViewSet, "reference", list_methods=LIST_CREATE, detail_methods=DETAIL),
     *routes(
         "incidents",
-        api.IncidentViewSet,
+        incidents.IncidentViewSet,
         "incident",
         list_methods=LIST_CREATE,
         detail_methods=DETAIL,
@@ -59,7 +59,7 @@ urlpatterns = [
     ),
     *routes(
         "evidence",
-        api.EvidenceViewSet,
+        evidence.EvidenceViewSet,
         "evidence",
         list_methods=LIST_CREATE,
         detail_methods=READ,
@@ -73,7 +73,7 @@ urlpatterns = [
         detail_methods=READ,
         extra=[("pdf", "get"), ("pack", "get")],
     ),
-    path("cases/<int:case_id>/audit/", api.AuditViewSet.as_view({"get": "list"}), name="audit-list"),
+    path("cases/<int:case_id>/audit/", activity.AuditViewSet.as_view({"get": "list"}), name="audit-list"),
     # Last. Only addresses ending in "/": without one, APPEND_SLASH still redirects to the right route.
     re_path(r"^(?:.*/)?$", not_found, name="not-found"),
 ]

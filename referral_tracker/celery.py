@@ -33,13 +33,16 @@ def configure(app: Celery) -> None:
     if filesystem:
         queue_dir = settings.BROKER_DIR / "queue"
         processed_dir = settings.BROKER_DIR / "processed"
-        for folder in (queue_dir, processed_dir):
+        # Where kombu keeps its exchange table: under var/ with the queue, not ./control in the working folder.
+        control_dir = settings.BROKER_DIR / "control"
+        for folder in (queue_dir, processed_dir, control_dir):
             folder.mkdir(parents=True, exist_ok=True)
         transport_options.update(
             {
                 "data_folder_in": str(queue_dir),
                 "data_folder_out": str(queue_dir),
                 "processed_folder": str(processed_dir),
+                "control_folder": str(control_dir),
                 "store_processed": False,
             }
         )

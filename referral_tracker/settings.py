@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "accounts",
     "incidents",
     "dossiers",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -194,7 +195,7 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=200 * 1024 * 1024)
 EVIDENCE_MASTER_KEY = env.str("EVIDENCE_MASTER_KEY", default="")
 EVIDENCE_KEY_FILE = Path(env.str("EVIDENCE_KEY_FILE", default=str(VAR_DIR / "keys" / "evidence-master.key")))
 # Every upload streams to a temporary file (never memory) and stops at EVIDENCE_MAX_BYTES.
-FILE_UPLOAD_HANDLERS = ["incidents.uploads.LimitedTemporaryFileUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["vault.uploads.LimitedTemporaryFileUploadHandler"]
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -8,8 +8,6 @@ handler500 = "referral_tracker.errors.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
-    path("accounts/", include("accounts.security_urls")),
-    path("accounts/", include("accounts.two_factor_urls")),
     path("cases/", include("incidents.urls")),
     path("", include("dossiers.urls")),
     path("healthz", health.healthz, name="healthz"),

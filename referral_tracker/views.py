@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from accounts.two_factor import NEEDS_CODE
 from dossiers.models import Dossier
-from incidents import queries
+from incidents.queries import cases as case_queries
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("id"))
         .values("n")
     )
-    cases = list(queries.dashboard_cases(request.user).annotate(dossier_count=Coalesce(Subquery(finished), 0)))
+    cases = list(case_queries.dashboard_cases(request.user).annotate(dossier_count=Coalesce(Subquery(finished), 0)))
     # Owners and advocates hold or read whole case files: ask them to protect their account.
     has_two_factor = bool(request.session.get(NEEDS_CODE))
     prompt_two_factor = not has_two_factor and any(case.my_role in ("owner", "advocate") for case in cases)

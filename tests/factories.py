@@ -3,6 +3,10 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from incidents.services import cases as case_services
+from incidents.services import incidents as incident_services
+from incidents.services import sharing as sharing_services
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -22,11 +26,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def make_case(owner, title: str = "Reports about our family", **members):
     """A case owned by `owner`, with other members given by role: make_case(o, editor=u1, viewer=u2)."""
-    from incidents import services
 
-    case = services.case_create(user=owner, title=title)
+    case = case_services.case_create(user=owner, title=title)
     for role, member in members.items():
-        services.membership_add(case=case, user=member, role=role, added_by=owner)
+        sharing_services.membership_add(case=case, user=member, role=role, added_by=owner)
     return case
 
 
@@ -35,14 +38,12 @@ def log_incident(case, user, **fields):
 
     from django.utils import timezone
 
-    from incidents import services
-
     defaults = {
         "kind": "online_post",
         "occurred_at": timezone.now() - dt.timedelta(days=1),
         "narrative": "A post claimed we were under investigation.",
     }
-    return services.incident_log(user=user, case=case, **{**defaults, **fields})
+    return incident_services.incident_log(user=user, case=case, **{**defaults, **fields})
 
 
 def png_bytes(width: int = 40, height: int = 30, colour=(200, 30, 30)) -> bytes:

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from incidents import evidence_store
+from vault import store
 
 
 def test_prepare_keys_creates_both_keys_once(settings, tmp_path, capsys):
@@ -23,4 +23,4 @@ def test_prepare_keys_creates_both_keys_once(settings, tmp_path, capsys):
 def test_a_bad_master_key_is_refused(settings):
     settings.EVIDENCE_MASTER_KEY = "dG9vIHNob3J0"  # "too short"
     with pytest.raises(RuntimeError, match="32 bytes"):
-        evidence_store.ensure_master_key()
+        store.ensure_master_key()

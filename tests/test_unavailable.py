@@ -4,7 +4,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import InterfaceError, OperationalError
 
-from incidents import queries
+from incidents.queries import cases as queries
 
 pytestmark = pytest.mark.django_db
 

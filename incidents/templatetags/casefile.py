@@ -4,7 +4,8 @@ import zoneinfo
 from django import template
 from django.utils import timezone
 
-from incidents.queries import when_text
+from audit.actions import describe
+from incidents.queries.incidents import when_text
 
 register = template.Library()
 
@@ -36,34 +37,10 @@ def lines(value: str) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
-ACTIONS = {
-    "case.create": "started the case",
-    "case.update": "changed the case settings",
-    "case.close": "closed the case",
-    "case.reopen": "reopened the case",
-    "child.add": "added a child",
-    "child.remove": "removed a child",
-    "membership.add": "added a member",
-    "membership.revoke": "removed a member",
-    "party.create": "added a person or organisation",
-    "party.update": "changed a person or organisation",
-    "reference.create": "added a reference number",
-    "reference.update": "changed a reference number",
-    "incident.log": "logged an incident",
-    "incident.edit": "changed an incident",
-    "comment.add": "added a comment",
-    "comment.edit": "changed a comment",
-    "comment.delete": "deleted a comment",
-    "view": "looked at",
-}
-
-
 @register.filter
 def describe_event(event) -> str:
-    text = ACTIONS.get(event.action, event.action)
-    if event.action == "view":
-        text = f"{text} the {event.details.get('page', 'case')} page"
-    return text
+    """What was done, as a person reads it: the label audit.actions gives the event's action."""
+    return describe(event.action, event.details)
 
 
 @register.filter

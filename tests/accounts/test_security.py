@@ -1,5 +1,5 @@
 """Account safety: log-in throttling (django-axes), the session's limits, no-store on signed-in pages,
-log out everywhere, and other sessions ending on a password change or end_other_sessions()."""
+log out everywhere, and other sessions ending on a password change or other_sessions_end()."""
 
 import datetime as dt
 from importlib import import_module
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.middleware import SESSION_STARTED_KEY, NoStoreMiddleware
-from accounts.security_views import end_other_sessions
+from accounts.services import other_sessions_end
 from audit.models import AuditEvent
 from tests.factories import UserFactory
 
@@ -260,18 +260,18 @@ def test_no_store_keeps_what_a_view_set_already(user):
 
 def test_profile_links_to_log_out_everywhere(client, user):
     client.force_login(user)
-    assert reverse("security:logout_everywhere") in client.get(reverse("accounts:profile")).content.decode()
+    assert reverse("accounts:logout_everywhere") in client.get(reverse("accounts:profile")).content.decode()
 
 
 def test_log_out_everywhere_needs_a_log_in(client):
-    response = client.get(reverse("security:logout_everywhere"))
+    response = client.get(reverse("accounts:logout_everywhere"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
 
 
 def test_log_out_everywhere_asks_first(client, user):
     client.force_login(user)
-    response = client.get(reverse("security:logout_everywhere"))
+    response = client.get(reverse("accounts:logout_everywhere"))
     assert response.status_code == 200
     assert 'method="post"' in response.content.decode()
     user.refresh_from_db()
@@ -284,7 +284,7 @@ def test_log_out_everywhere_ends_every_session(user):
     here.force_login(user)
     elsewhere.force_login(user)
 
-    response = here.post(reverse("security:logout_everywhere"), follow=True)
+    response = here.post(reverse("accounts:logout_everywhere"), follow=True)
     assert response.redirect_chain == [(reverse("accounts:login"), 302)]
     assert "You are logged out on every device and browser, this one too." in response.content.decode()
     assert not logged_in(here)
@@ -329,7 +329,7 @@ def test_end_other_sessions_keeps_this_session_only(user):
     request = RequestFactory().post("/", REMOTE_ADDR=ADDRESS)
     request.session = store(this.cookies[django_settings.SESSION_COOKIE_NAME].value)
     request.user = user
-    end_other_sessions(request, user, reason="two_factor_enabled")
+    other_sessions_end(request=request, user=user, reason="two_factor_enabled")
     request.session.save()
     this.cookies[django_settings.SESSION_COOKIE_NAME] = request.session.session_key  # it was given a new key
 

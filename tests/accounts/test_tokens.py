@@ -55,7 +55,7 @@ def test_making_a_token_needs_a_recent_password(client, user):
     session.pop("reauth_at", None)
     session.save()
     response = client.post(PAGE, {"name": "x", "scope": "read", "days": 30})
-    assert response.status_code == 302 and response.url.startswith(reverse("two_factor:reauth"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:reauth"))
     assert "next=%2Faccounts%2Ftokens%2F" in response.url
     assert not AccessToken.objects.exists()
 

@@ -7,8 +7,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
-from incidents import services
 from incidents.models import Incident
+from incidents.services import incidents as incident_services
+from incidents.services import parties as party_services
 from tests.factories import log_incident, make_case, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_read_only_token_cannot_write(case, owner):
 
 
 def test_log_an_incident_through_the_api(case, owner):
-    suspect = services.party_create(user=owner, case=case, kind="suspect", name="troll99")
+    suspect = party_services.party_create(user=owner, case=case, kind="suspect", name="troll99")
     response = _client(owner).post(
         f"/api/v1/cases/{case.pk}/incidents/",
         {
@@ -73,7 +74,7 @@ def test_log_an_incident_through_the_api(case, owner):
 
 def test_cannot_cite_a_party_of_another_case(case, owner, outsider):
     other = make_case(outsider, title="Other")
-    foreign = services.party_create(user=outsider, case=other, kind="suspect", name="theirs")
+    foreign = party_services.party_create(user=outsider, case=other, kind="suspect", name="theirs")
     response = _client(owner).post(
         f"/api/v1/cases/{case.pk}/incidents/",
         {"kind": "online_post", "occurred_at": timezone.now().isoformat(), "narrative": "x", "parties": [foreign.pk]},
@@ -120,7 +121,7 @@ def test_upload_evidence_through_the_same_store(case, owner):
 def test_incident_filters_and_revisions(case, owner):
     log_incident(case, owner, kind="police_contact", title="A")
     incident = log_incident(case, owner, kind="online_post", title="B")
-    services.incident_edit(user=owner, incident=incident, narrative="Changed.")
+    incident_services.incident_edit(user=owner, incident=incident, narrative="Changed.")
     client = _client(owner)
     listed = client.get(f"/api/v1/cases/{case.pk}/incidents/", {"kind": "online_post"}).json()["results"]
     assert [i["title"] for i in listed] == ["B"]

@@ -10,7 +10,10 @@ from rest_framework.test import APIClient
 
 from accounts import services as account_services
 from dossiers import services as dossier_services
-from incidents import services
+from incidents.services import evidence as evidence_services
+from incidents.services import parties as party_services
+from incidents.services import references as reference_services
+from incidents.services import sharing as sharing_services
 from tests.factories import UserFactory, log_incident, make_case, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +23,13 @@ SIZES = (1, 100)
 
 def _fill(case, owner, count: int) -> None:
     """`count` objects of every kind, each linked the way the real ones are."""
-    police = services.party_create(user=owner, case=case, kind="police", name="Met Police")
+    police = party_services.party_create(user=owner, case=case, kind="police", name="Met Police")
     start = timezone.now() - dt.timedelta(days=count + 1)
     for n in range(count):
-        suspect = services.party_create(user=owner, case=case, kind="suspect", name=f"suspect {n}")
-        reference = services.reference_create(user=owner, case=case, kind="police", number=f"CR{n}", agency=police)
+        suspect = party_services.party_create(user=owner, case=case, kind="suspect", name=f"suspect {n}")
+        reference = reference_services.reference_create(
+            user=owner, case=case, kind="police", number=f"CR{n}", agency=police
+        )
         incident = log_incident(
             case,
             owner,
@@ -36,11 +41,11 @@ def _fill(case, owner, count: int) -> None:
         )
         if n < 3:  # a few with files; the rest are links (the same row, the same serializer)
             file = upload(f"p{n}.png", png_bytes(colour=(n * 50, 10, 10)))
-            services.evidence_attach(
+            evidence_services.evidence_attach(
                 user=owner, case=case, kind="photo", description=f"Photo {n}", uploaded_file=file, incidents=[incident]
             )
         else:
-            services.evidence_attach(
+            evidence_services.evidence_attach(
                 user=owner,
                 case=case,
                 kind="web_page",
@@ -50,7 +55,7 @@ def _fill(case, owner, count: int) -> None:
             )
         dossier_services.dossier_request(user=owner, case=case, options={"audience": "police"})
         if n:  # the owner is the first member
-            services.membership_add(case=case, user=UserFactory(), role="viewer", added_by=owner)
+            sharing_services.membership_add(case=case, user=UserFactory(), role="viewer", added_by=owner)
 
 
 @pytest.fixture

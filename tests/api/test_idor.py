@@ -30,7 +30,6 @@ from accounts import services as account_services
 from audit.models import AuditEvent
 from dossiers import services as dossier_services
 from dossiers.models import Dossier
-from incidents import services
 from incidents.models import (
     AgencyReference,
     Case,
@@ -42,6 +41,10 @@ from incidents.models import (
     Party,
     Tag,
 )
+from incidents.services import evidence as evidence_services
+from incidents.services import incidents as incident_services
+from incidents.services import parties as party_services
+from incidents.services import references as reference_services
 from referral_tracker import api_urls
 from tests.attack.report import tally
 from tests.factories import UserFactory, log_incident, make_case, png_bytes, upload
@@ -108,13 +111,17 @@ def api_routes() -> list[Route]:
 
 def _fill(case, owner, *, word: str, colour_base: int) -> None:
     """Several objects of every kind, each carrying `word` so that a leak of its text is visible."""
-    police = services.party_create(user=owner, case=case, kind="police", name=f"{word} constabulary")
+    police = party_services.party_create(user=owner, case=case, kind="police", name=f"{word} constabulary")
     suspects = [
-        services.party_create(user=owner, case=case, kind="suspect", name=f"{word} suspect {n}", notes=f"{word} note")
+        party_services.party_create(
+            user=owner, case=case, kind="suspect", name=f"{word} suspect {n}", notes=f"{word} note"
+        )
         for n in range(3)
     ]
     references = [
-        services.reference_create(user=owner, case=case, kind="police", number=f"{word}-ref-{n}", agency=police)
+        reference_services.reference_create(
+            user=owner, case=case, kind="police", number=f"{word}-ref-{n}", agency=police
+        )
         for n in range(2)
     ]
     incidents = []
@@ -131,12 +138,12 @@ def _fill(case, owner, *, word: str, colour_base: int) -> None:
                 tags=[f"{word}tag"],
             )
         )
-    services.incident_edit(user=owner, incident=incidents[0], narrative=f"The {word} narrative, edited.")
+    incident_services.incident_edit(user=owner, incident=incidents[0], narrative=f"The {word} narrative, edited.")
     files = []
     for n in range(2):
         colour = (colour_base, 40 * n, 90)
         files.append(
-            services.evidence_attach(
+            evidence_services.evidence_attach(
                 user=owner,
                 case=case,
                 kind="photo",
@@ -145,10 +152,10 @@ def _fill(case, owner, *, word: str, colour_base: int) -> None:
                 incidents=[incidents[n]],
             ).evidence
         )
-    services.evidence_attach(
+    evidence_services.evidence_attach(
         user=owner, case=case, kind="web_page", description=f"{word} link", source_url=f"https://{word}.example/page"
     )
-    services.evidence_withdraw(user=owner, evidence=files[1], reason=f"{word} wrong file")
+    evidence_services.evidence_withdraw(user=owner, evidence=files[1], reason=f"{word} wrong file")
     dossier_services.dossier_request(user=owner, case=case, options={"audience": "police"})
     done = dossier_services.dossier_request(user=owner, case=case, options={"audience": "own_record"})
     Dossier.objects.filter(pk=done.pk).update(

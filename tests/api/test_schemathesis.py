@@ -35,8 +35,12 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from dossiers.models import Dossier
-from incidents import evidence_store, services
+from incidents.services import evidence as evidence_services
+from incidents.services import incidents as incident_services
+from incidents.services import parties as party_services
+from incidents.services import references as reference_services
 from tests.factories import UserFactory, log_incident, make_case, png_bytes, upload
+from vault import store
 
 pytestmark = [pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
@@ -101,10 +105,10 @@ class World:
 
 
 def fill_case(case, user, *, colour) -> dict[str, list[int]]:
-    suspect = services.party_create(user=user, case=case, kind="suspect", name="troll99", handles="@troll99")
-    police = services.party_create(user=user, case=case, kind="police", name="County Police")
+    suspect = party_services.party_create(user=user, case=case, kind="suspect", name="troll99", handles="@troll99")
+    police = party_services.party_create(user=user, case=case, kind="police", name="County Police")
     first = log_incident(case, user, kind="online_post", title="A post", parties=[suspect], tags=["forum", "school"])
-    reference = services.reference_create(
+    reference = reference_services.reference_create(
         user=user,
         case=case,
         kind="police",
@@ -116,8 +120,8 @@ def fill_case(case, user, *, colour) -> dict[str, list[int]]:
     second = log_incident(
         case, user, kind="police_contact", title="A visit", parties=[suspect, police], references=[reference]
     )
-    services.incident_edit(user=user, incident=second, narrative="Two officers called, then left.")
-    photo = services.evidence_attach(
+    incident_services.incident_edit(user=user, incident=second, narrative="Two officers called, then left.")
+    photo = evidence_services.evidence_attach(
         user=user,
         case=case,
         kind="photo",
@@ -125,17 +129,17 @@ def fill_case(case, user, *, colour) -> dict[str, list[int]]:
         uploaded_file=upload("post.png", png_bytes(colour=colour), "image/png"),
         incidents=[first],
     ).evidence
-    link = services.evidence_attach(
+    link = evidence_services.evidence_attach(
         user=user, case=case, kind="web_page", description="The post itself", source_url="https://example.org/post/1"
     ).evidence
-    withdrawn = services.evidence_attach(
+    withdrawn = evidence_services.evidence_attach(
         user=user,
         case=case,
         kind="photo",
         description="Added by mistake",
         uploaded_file=upload("wrong.png", png_bytes(colour=(20, 20, 20)), "image/png"),
     ).evidence
-    services.evidence_withdraw(user=user, evidence=withdrawn, reason="The wrong picture.")
+    evidence_services.evidence_withdraw(user=user, evidence=withdrawn, reason="The wrong picture.")
     # Queued and never compiled (nobody consumes): its PDF and pack are "not ready".
     queued = Dossier.objects.create(case=case, requested_by=user, options={"audience": "police"})
     # Finished, with a stored PDF and pack (stand-ins: what is served is what was stored).
@@ -148,11 +152,11 @@ def fill_case(case, user, *, colour) -> dict[str, list[int]]:
         progress=100,
         stage="Done",
         finished_at=timezone.now(),
-        file_name=evidence_store.store_derived(case, pdf),
+        file_name=store.store_derived(case, pdf),
         sha256=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf),
         pages=1,
-        pack_name=evidence_store.store_derived(case, pack),
+        pack_name=store.store_derived(case, pack),
         pack_sha256=hashlib.sha256(pack).hexdigest(),
         pack_size=len(pack),
     )

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts import services as account_services
+from incidents.services import sharing as sharing_services
 
 # Reused, not copied: the access matrix's world (a case with one row of every kind, and strangers)
 # and the dossier tests' signing key.
@@ -23,11 +24,10 @@ from tests.security.test_access_matrix import world  # noqa: F401
 @pytest.fixture
 def ids(world, owner, case):  # noqa: F811
     """The world's ids, plus an API token of the owner's and a live invitation link."""
-    from incidents import services
 
     ids, _people = world
     token, _raw = account_services.access_token_create(user=owner, name="attack", scope="write", days=7)
-    _invitation, raw = services.invitation_create(user=owner, case=case, email="i@example.org", role="viewer")
+    _invitation, raw = sharing_services.invitation_create(user=owner, case=case, email="i@example.org", role="viewer")
     return {**ids, "token": token.pk, "invitation_token": raw}
 
 

@@ -26,11 +26,16 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 import accounts.forms
-import accounts.token_views
-import accounts.two_factor_views
-import incidents.comment_forms
-import incidents.forms
-import incidents.sharing_views
+import accounts.views.email
+import accounts.views.tokens
+import accounts.views.two_factor
+import incidents.forms.cases
+import incidents.forms.comments
+import incidents.forms.evidence
+import incidents.forms.incidents
+import incidents.forms.parties
+import incidents.forms.references
+import incidents.forms.sharing
 from incidents.models import AgencyReference, Case, Comment, Evidence, Incident, Party
 from tests.attack.conftest import signed_in
 from tests.attack.corpus import (
@@ -55,12 +60,17 @@ pytestmark = [pytest.mark.django_db, pytest.mark.attack(category="markup")]
 PAYLOADS = [*XSS, *SIZED]
 PASSWORD = "a-long-unusual-passphrase-42"
 FORM_MODULES = [
-    incidents.forms,
-    incidents.comment_forms,
-    incidents.sharing_views,
+    incidents.forms.cases,
+    incidents.forms.incidents,
+    incidents.forms.parties,
+    incidents.forms.references,
+    incidents.forms.evidence,
+    incidents.forms.comments,
+    incidents.forms.sharing,
     accounts.forms,
-    accounts.token_views,
-    accounts.two_factor_views,
+    accounts.views.tokens,
+    accounts.views.two_factor,
+    accounts.views.email,
 ]
 
 
@@ -80,29 +90,29 @@ class Target:
 
 F = incidents.forms
 TARGETS = [
-    Target(F.CaseForm, "incidents:case_settings"),
-    Target(F.ChildForm, "incidents:child_add"),
-    Target(F.IncidentForm, "incidents:incident_new"),
-    Target(F.IncidentForm, "incidents:incident_edit", ("case", "incident")),
-    Target(F.PartyForm, "incidents:party_new"),
-    Target(F.PartyForm, "incidents:party_edit", ("case", "party")),
-    Target(F.ReferenceForm, "incidents:reference_new"),
-    Target(F.ReferenceForm, "incidents:reference_edit", ("case", "reference")),
-    Target(F.EvidenceForm, "incidents:evidence_new", extra={"source_url": "https://example.org/post/1"}),
-    Target(F.EvidenceEditForm, "incidents:evidence_edit", ("case", "evidence")),
-    Target(F.WithdrawForm, "incidents:evidence_withdraw", ("case", "evidence"), newest=True),
-    Target(F.TimelineFilterForm, "incidents:timeline", method="get"),
-    Target(incidents.comment_forms.CommentForm, "incidents:comment_add"),
-    Target(incidents.comment_forms.CommentForm, "incidents:comment_add_incident", ("case", "incident")),
-    Target(incidents.comment_forms.CommentForm, "incidents:comment_edit", ("case", "comment")),
-    Target(incidents.sharing_views.InviteForm, "incidents:sharing"),
+    Target(F.cases.CaseForm, "incidents:case_settings"),
+    Target(F.cases.ChildForm, "incidents:child_add"),
+    Target(F.incidents.IncidentForm, "incidents:incident_new"),
+    Target(F.incidents.IncidentForm, "incidents:incident_edit", ("case", "incident")),
+    Target(F.parties.PartyForm, "incidents:party_new"),
+    Target(F.parties.PartyForm, "incidents:party_edit", ("case", "party")),
+    Target(F.references.ReferenceForm, "incidents:reference_new"),
+    Target(F.references.ReferenceForm, "incidents:reference_edit", ("case", "reference")),
+    Target(F.evidence.EvidenceForm, "incidents:evidence_new", extra={"source_url": "https://example.org/post/1"}),
+    Target(F.evidence.EvidenceEditForm, "incidents:evidence_edit", ("case", "evidence")),
+    Target(F.evidence.WithdrawForm, "incidents:evidence_withdraw", ("case", "evidence"), newest=True),
+    Target(F.incidents.TimelineFilterForm, "incidents:timeline", method="get"),
+    Target(F.comments.CommentForm, "incidents:comment_add"),
+    Target(F.comments.CommentForm, "incidents:comment_add_incident", ("case", "incident")),
+    Target(F.comments.CommentForm, "incidents:comment_edit", ("case", "comment")),
+    Target(F.sharing.InviteForm, "incidents:sharing"),
     Target(accounts.forms.SignUpForm, "accounts:signup", (), anonymous=True, extra={"password1": PASSWORD}),
     Target(accounts.forms.ProfileForm, "accounts:profile", ()),
     Target(accounts.forms.QueuedPasswordResetForm, "accounts:password_reset", (), anonymous=True),
-    Target(accounts.token_views.TokenForm, "accounts:tokens", ()),
-    Target(accounts.two_factor_views.EmailChangeForm, "two_factor:email_change", ()),
-    Target(accounts.two_factor_views.ReauthForm, "two_factor:reauth", (), blind=True),
-    Target(accounts.two_factor_views.CodeForm, "two_factor:setup", (), blind=True),
+    Target(accounts.views.tokens.TokenForm, "accounts:tokens", ()),
+    Target(accounts.views.email.EmailChangeForm, "accounts:email_change", ()),
+    Target(accounts.views.two_factor.ReauthForm, "accounts:reauth", (), blind=True),
+    Target(accounts.views.two_factor.CodeForm, "accounts:two_factor_setup", (), blind=True),
     Target(accounts.forms.LoginForm, "accounts:login", (), anonymous=True, blind=True),
 ]
 

@@ -8,6 +8,7 @@ from django import forms
 from django.urls import reverse
 
 from incidents.models import Evidence, Incident
+from incidents.services import parties as party_services
 from tests.attack.corpus import error_shown, fill, routes
 from tests.attack.report import tally
 from tests.attack.test_markup import TARGETS, api_writes, baseline
@@ -85,9 +86,8 @@ def test_url_fields_store_addresses_as_text_and_never_fetch_them(
     if not set(listener.urls) <= stored:
         failures.append("the listener's addresses were not stored: the fetch check below would prove nothing")
     # ReportLab markup that would fetch the listener, were it not escaped.
-    from incidents import services
 
-    services.party_create(
+    party_services.party_create(
         user=owner, case=case, kind="suspect", name=f'<img src="{listener.urls[0]}/x.png"/> remote', notes="n"
     )
     for _name, route in routes():

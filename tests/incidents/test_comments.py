@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from incidents import comment_services
 from incidents.models import Comment
+from incidents.services import comments as comment_services
 from tests.factories import log_incident, make_case
 
 pytestmark = pytest.mark.django_db
@@ -325,7 +325,7 @@ def test_owner_may_delete_anyones_comment_and_is_named_in_the_marker(client, cas
 
 
 def test_each_marker_names_whoever_deleted_that_comment(case, owner, editor, advocate):
-    from incidents.templatetags.comments import thread
+    from incidents.queries.comments import comment_thread as thread
 
     # Enough rows that comment ids and user ids do not line up by chance.
     for n in range(7):

@@ -14,9 +14,10 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from incidents import evidence_store, services
 from incidents.models import Evidence
+from incidents.services import evidence as evidence_services
 from tests.factories import log_incident, png_bytes, upload
+from vault import store
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +44,14 @@ def test_upload_is_numbered_hashed_and_encrypted_at_rest(client, case, owner, se
     item = Evidence.objects.get()
     assert (item.mark, item.number, item.content_type, item.size) == ("AJ/1", 1, "image/png", len(data))
     assert item.sha256 == hashlib.sha256(data).hexdigest()
-    on_disk = evidence_store.stored_path_for_tests(item).read_bytes()
+    on_disk = store.stored_path(item.case_id, item.storage_name).read_bytes()
     assert data not in on_disk and b"IHDR" not in on_disk  # not the plaintext
     assert item.preview_name and item.preview_name != item.storage_name
 
 
 def test_download_gives_back_the_original_bytes_as_an_attachment(client, case, owner, advocate):
     data = PDF
-    item = services.evidence_attach(
+    item = evidence_services.evidence_attach(
         user=owner, case=case, kind="document", description="Letter", uploaded_file=upload("l.pdf", data)
     ).evidence
     client.force_login(advocate)  # advocates read, so they may download
@@ -58,17 +59,17 @@ def test_download_gives_back_the_original_bytes_as_an_attachment(client, case, o
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == data
     assert response["Content-Type"] == "application/octet-stream"
-    assert response["Content-Disposition"] == 'attachment; filename="AJ-1.pdf"'
+    assert response["Content-Disposition"] == "attachment; filename=\"AJ-1.pdf\"; filename*=UTF-8''AJ-1.pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
     assert AuditEvent.objects.filter(action="evidence.download", actor_id=advocate.pk, target_id=item.pk).exists()
 
 
 def test_only_sniffed_images_are_shown_inline(client, case, owner):
-    image = services.evidence_attach(
+    image = evidence_services.evidence_attach(
         user=owner, case=case, kind="photo", description="p", uploaded_file=upload("p.png", png_bytes())
     ).evidence
-    pdf = services.evidence_attach(
+    pdf = evidence_services.evidence_attach(
         user=owner, case=case, kind="document", description="d", uploaded_file=upload("image.png", PDF)
     ).evidence
     client.force_login(owner)
@@ -85,7 +86,7 @@ def test_only_sniffed_images_are_shown_inline(client, case, owner):
     [("owner", 302, 200), ("editor", 302, 200), ("advocate", 403, 200), ("viewer", 403, 200), ("outsider", 404, 404)],
 )
 def test_evidence_by_role(client, case, owner, editor, advocate, viewer, outsider, role, upload_status, read_status):
-    item = services.evidence_attach(
+    item = evidence_services.evidence_attach(
         user=owner, case=case, kind="photo", description="p", uploaded_file=upload("p.png", png_bytes())
     ).evidence
     people = {"owner": owner, "editor": editor, "advocate": advocate, "viewer": viewer, "outsider": outsider}
@@ -129,7 +130,7 @@ def test_several_files_in_one_go(client, case, owner):
 
 
 def test_withdraw_keeps_the_item_marked_with_reason(client, case, owner):
-    item = services.evidence_attach(
+    item = evidence_services.evidence_attach(
         user=owner, case=case, kind="document", description="d", uploaded_file=upload("a.pdf", PDF)
     ).evidence
     client.force_login(owner)
@@ -138,16 +139,18 @@ def test_withdraw_keeps_the_item_marked_with_reason(client, case, owner):
     assert client.post(url, {"reason": "Wrong family's letter"}).status_code == 302
     item.refresh_from_db()
     assert item.is_withdrawn and item.withdrawn_reason == "Wrong family's letter"
-    assert evidence_store.rehash(item) == item.sha256  # the original is still there, unchanged
+    assert hashlib.sha256(store.read_all(item.case, item.storage_name)).hexdigest() == item.sha256  # unchanged
     page = client.get(reverse("incidents:evidence_list", args=[case.pk])).content.decode()
     assert "Exhibit AJ/1" in page and "Withdrawn" in page
     # The next exhibit is AJ/2: a withdrawn number is never reused.
-    nxt = services.evidence_attach(user=owner, case=case, kind="other", description="n", source_url="https://x.example")
+    nxt = evidence_services.evidence_attach(
+        user=owner, case=case, kind="other", description="n", source_url="https://x.example"
+    )
     assert nxt.evidence.mark == "AJ/2"
 
 
 def test_every_look_is_audited(client, case, owner):
-    item = services.evidence_attach(
+    item = evidence_services.evidence_attach(
         user=owner, case=case, kind="photo", description="p", uploaded_file=upload("p.png", png_bytes())
     ).evidence
     client.force_login(owner)
@@ -236,7 +239,7 @@ def test_no_file_and_no_link_is_refused(client, case, owner):
     ],
 )
 def test_file_names_are_made_harmless(case, owner, given, kept):
-    attached = services.evidence_attach(
+    attached = evidence_services.evidence_attach(
         user=owner, case=case, kind="document", description="d", uploaded_file=upload(given, PDF + given.encode())
     )
     assert attached.evidence.original_name == kept
@@ -271,7 +274,7 @@ def test_upload_cannot_link_another_cases_incident(case, owner, outsider):
     other = make_case(outsider, title="other")
     foreign = log_incident(other, outsider)
     with pytest.raises(ValidationError):
-        services.evidence_attach(
+        evidence_services.evidence_attach(
             user=owner, case=case, kind="other", description="d", source_url="https://x.example", incidents=[foreign]
         )
 
@@ -280,15 +283,15 @@ def test_upload_cannot_link_another_cases_incident(case, owner, outsider):
 
 
 def test_verify_evidence_names_a_one_byte_change(case, owner, capsys):
-    first = services.evidence_attach(
+    first = evidence_services.evidence_attach(
         user=owner, case=case, kind="document", description="d", uploaded_file=upload("a.pdf", PDF)
     ).evidence
-    second = services.evidence_attach(
+    second = evidence_services.evidence_attach(
         user=owner, case=case, kind="photo", description="p", uploaded_file=upload("p.png", png_bytes())
     ).evidence
     call_command("verify_evidence")
     assert "OK: 2 exhibits" in capsys.readouterr().out
-    path = evidence_store.stored_path_for_tests(second)
+    path = store.stored_path(second.case_id, second.storage_name)
     data = bytearray(path.read_bytes())
     data[40] ^= 0x01
     path.write_bytes(bytes(data))
@@ -299,16 +302,16 @@ def test_verify_evidence_names_a_one_byte_change(case, owner, capsys):
 
 
 def test_verify_evidence_notices_a_truncated_file(case, owner):
-    item = services.evidence_attach(
+    item = evidence_services.evidence_attach(
         user=owner,
         case=case,
         kind="document",
         description="d",
         uploaded_file=upload("big.pdf", PDF + bytes(range(256)) * 600),  # several chunks
     ).evidence
-    path = evidence_store.stored_path_for_tests(item)
+    path = store.stored_path(item.case_id, item.storage_name)
     path.write_bytes(path.read_bytes()[: -(64 * 1024 + 16)])  # drop the last chunk
-    assert "altered" in evidence_store.check(item)
+    assert "altered" in store.check(item)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -325,11 +328,12 @@ def test_concurrent_uploads_from_several_processes_get_gapless_numbers(owner, se
     script = (
         "import django, sys; django.setup()\n"
         "from django.core.files.uploadedfile import SimpleUploadedFile\n"
-        "from accounts.models import User\nfrom incidents import services\nfrom incidents.models import Case\n"
+        "from accounts.models import User\nfrom incidents.models import Case\n"
+        "from incidents.services import evidence as evidence_services\n"
         f"case = Case.objects.get(pk={case.pk}); user = User.objects.get(pk={owner.pk})\n"
         "for n in range(5):\n"
         "    data = ('%PDF-1.4 ' + sys.argv[1] + str(n)).encode() * 50\n"
-        "    services.evidence_attach(user=user, case=case, kind='document', description='d',\n"
+        "    evidence_services.evidence_attach(user=user, case=case, kind='document', description='d',\n"
         "        uploaded_file=SimpleUploadedFile('x.pdf', data))\n"
     )
     env = {
@@ -341,7 +345,7 @@ def test_concurrent_uploads_from_several_processes_get_gapless_numbers(owner, se
         "VAR_DIR": str(tmp_path),
         "PATH": "/usr/bin:/bin",
     }
-    evidence_store._master_key()  # create the key once, before the processes race to
+    store.ensure_master_key()  # create the key once, before the processes race to
     workers = [
         subprocess.Popen([sys.executable, "-c", script, f"worker{w}"], env=env, stderr=subprocess.PIPE)
         for w in range(4)
@@ -357,22 +361,22 @@ def test_concurrent_uploads_from_several_processes_get_gapless_numbers(owner, se
 
 @pytest.mark.parametrize(
     "sizes",
-    [[], [1], [evidence_store.CHUNK], [evidence_store.CHUNK + 1, 5, 3 * evidence_store.CHUNK - 7], [1_048_576] * 3],
+    [[], [1], [store.CHUNK], [store.CHUNK + 1, 5, 3 * store.CHUNK - 7], [1_048_576] * 3],
 )
 def test_a_document_written_in_any_pieces_reads_back_whole_with_its_hash(case, sizes):
     pieces = [bytes([n % 251]) * size for n, size in enumerate(sizes)]
-    with evidence_store.SealedWriter(case) as out:
+    with store.SealedWriter(case) as out:
         for piece in pieces:
             out.write(piece)
     whole = b"".join(pieces)
     assert (out.stored.size, out.stored.sha256) == (len(whole), hashlib.sha256(whole).hexdigest())
     # Reading checks every chunk's tag, its place and which one is last: a wrong cut would not decrypt.
-    assert evidence_store.read_all(case, out.stored.storage_name) == whole
+    assert store.read_all(case, out.stored.storage_name) == whole
 
 
 def test_a_document_that_fails_half_way_leaves_nothing_in_the_store(case, settings):
     folder = settings.EVIDENCE_ROOT / str(case.pk)
-    with pytest.raises(RuntimeError), evidence_store.SealedWriter(case) as out:
-        out.write(b"x" * (3 * evidence_store.CHUNK))
+    with pytest.raises(RuntimeError), store.SealedWriter(case) as out:
+        out.write(b"x" * (3 * store.CHUNK))
         raise RuntimeError("the pack could not be finished")
     assert list(folder.iterdir()) == []

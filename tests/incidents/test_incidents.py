@@ -8,8 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents import services
 from incidents.models import AgencyReference, Incident, IncidentRevision, Party
+from incidents.queries import cases as case_queries
+from incidents.services import incidents as incident_services
+from incidents.services import parties as party_services
+from incidents.services import references as reference_services
 from incidents.templatetags.casefile import in_case_zone, when
 from tests.factories import log_incident, make_case
 
@@ -71,7 +74,7 @@ def test_bad_input_is_refused_beside_the_field_and_nothing_is_saved(client, case
 
 def test_a_party_of_another_case_is_not_a_valid_choice(client, case, owner, outsider):
     other = make_case(outsider, title="Other")
-    foreign = services.party_create(user=outsider, case=other, kind="suspect", name="Foreign")
+    foreign = party_services.party_create(user=outsider, case=other, kind="suspect", name="Foreign")
     client.force_login(owner)
     response = _post_incident(client, case, parties=[foreign.pk], new_suspect="Would be created")
     assert response.status_code == 400
@@ -82,7 +85,7 @@ def test_a_party_of_another_case_is_not_a_valid_choice(client, case, owner, outs
 
 def test_a_reference_of_another_case_is_not_a_valid_choice(client, case, owner, outsider):
     other = make_case(outsider, title="Other")
-    foreign = services.reference_create(user=outsider, case=other, kind="police", number="X1")
+    foreign = reference_services.reference_create(user=outsider, case=other, kind="police", number="X1")
     client.force_login(owner)
     response = _post_incident(client, case, references=[foreign.pk])
     assert response.status_code == 400
@@ -91,7 +94,7 @@ def test_a_reference_of_another_case_is_not_a_valid_choice(client, case, owner, 
 
 def test_service_refuses_cross_case_links_too(case, owner, outsider):
     other = make_case(outsider, title="Other")
-    foreign = services.party_create(user=outsider, case=other, kind="suspect", name="Foreign")
+    foreign = party_services.party_create(user=outsider, case=other, kind="suspect", name="Foreign")
     with pytest.raises(ValidationError, match="another case"):
         log_incident(case, owner, parties=[foreign])
     assert not Incident.objects.filter(case=case).exists()
@@ -131,7 +134,7 @@ def test_editing_keeps_every_revision(client, case, owner, editor):
 
 def test_saving_without_changes_adds_no_revision(case, owner):
     incident = log_incident(case, owner)
-    services.incident_edit(user=owner, incident=incident, narrative=incident.narrative)
+    incident_services.incident_edit(user=owner, incident=incident, narrative=incident.narrative)
     assert incident.revisions.count() == 1
 
 
@@ -147,7 +150,7 @@ def test_course_of_conduct_shows_from_two_incidents(client, case, owner):
 
 
 def test_party_page_lists_incidents_in_date_order(client, case, owner):
-    suspect = services.party_create(user=owner, case=case, kind="suspect", name="troll99")
+    suspect = party_services.party_create(user=owner, case=case, kind="suspect", name="troll99")
     now = timezone.now()
     log_incident(case, owner, parties=[suspect], title="Later", occurred_at=now - dt.timedelta(days=1))
     log_incident(case, owner, parties=[suspect], title="Earlier", occurred_at=now - dt.timedelta(days=30))
@@ -157,9 +160,9 @@ def test_party_page_lists_incidents_in_date_order(client, case, owner):
 
 
 def test_reference_shows_on_incident_and_summary(client, case, owner):
-    police = services.party_create(user=owner, case=case, kind="police", name="Metropolitan Police")
+    police = party_services.party_create(user=owner, case=case, kind="police", name="Metropolitan Police")
     incident = log_incident(case, owner)
-    services.reference_create(
+    reference_services.reference_create(
         user=owner,
         case=case,
         kind="police",
@@ -187,7 +190,7 @@ def test_reference_dates_must_make_sense(client, case, owner):
 
 
 def test_timeline_filters(client, case, owner):
-    suspect = services.party_create(user=owner, case=case, kind="suspect", name="troll99")
+    suspect = party_services.party_create(user=owner, case=case, kind="suspect", name="troll99")
     now = timezone.now()
     log_incident(
         case,
@@ -225,7 +228,7 @@ def test_timeline_filters(client, case, owner):
 
 
 def test_timeline_is_paginated(client, case, owner):
-    from incidents.views import TIMELINE_PAGE_SIZE
+    from incidents.views.incidents import TIMELINE_PAGE_SIZE
 
     for n in range(TIMELINE_PAGE_SIZE + 3):
         log_incident(case, owner, title=f"n{n}", occurred_at=timezone.now() - dt.timedelta(hours=n + 1))
@@ -236,9 +239,11 @@ def test_timeline_is_paginated(client, case, owner):
 
 
 def test_timeline_rows_show_when_kind_tags_people_and_references(client, case, owner):
-    police = services.party_create(user=owner, case=case, kind="police", name="Anytown Police")
-    suspect = services.party_create(user=owner, case=case, kind="suspect", name="troll<99>")
-    reference = services.reference_create(user=owner, case=case, kind="police", number="CR/1/26", agency=police)
+    police = party_services.party_create(user=owner, case=case, kind="police", name="Anytown Police")
+    suspect = party_services.party_create(user=owner, case=case, kind="suspect", name="troll<99>")
+    reference = reference_services.reference_create(
+        user=owner, case=case, kind="police", number="CR/1/26", agency=police
+    )
     log_incident(
         case,
         owner,
@@ -339,15 +344,15 @@ def test_summary_chart_counts_per_month_by_kind(client, case, owner):
 
 
 def test_chart_escapes_nothing_user_typed_but_is_safe(case, owner):
-    from incidents import charts, queries
+    from incidents import charts
 
     log_incident(case, owner, title="<script>alert(1)</script>")
-    svg = str(charts.monthly_chart(queries.case_summary(case)))
+    svg = str(charts.monthly_chart(case_queries.case_summary(case)))
     assert "<script>" not in svg
 
 
 def test_a_search_matching_very_many_says_more_than_the_cap(client, case, owner, monkeypatch):
-    from incidents import views
+    from incidents.views import incidents as views
 
     monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 3)
     for n in range(5):
@@ -375,13 +380,12 @@ def test_timeline_links_built_from_case_path_match_the_urlconf(client, case, own
 
 
 def test_dashboard_shows_what_others_did_since_my_last_visit(client, case, owner, advocate):
-    from incidents import services as incident_services
 
     client.force_login(advocate)
     client.get(reverse("incidents:timeline", args=[case.pk]))  # the advocate's visit
     log_incident(case, owner)
     log_incident(case, owner)
-    incident_services.reference_create(user=owner, case=case, kind="police", number="CR1")
+    reference_services.reference_create(user=owner, case=case, kind="police", number="CR1")
     [row] = client.get(reverse("home")).context["cases"]
     assert (row.new_since_visit, row.open_reference_count, row.dossier_count) == (3, 1, 0)
     client.get(reverse("incidents:timeline", args=[case.pk]))

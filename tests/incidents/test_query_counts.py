@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents import services
+from incidents.services import parties as party_services
+from incidents.services import references as reference_services
 from tests.factories import log_incident, make_case
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +37,11 @@ def small_and_large(owner):
     cases = {}
     for count in (1, 200):
         case = make_case(owner, title=f"{count} incidents")
-        suspect = services.party_create(user=owner, case=case, kind="suspect", name="troll99")
-        police = services.party_create(user=owner, case=case, kind="police", name="Met Police")
-        reference = services.reference_create(user=owner, case=case, kind="police", number="CR1", agency=police)
+        suspect = party_services.party_create(user=owner, case=case, kind="suspect", name="troll99")
+        police = party_services.party_create(user=owner, case=case, kind="police", name="Met Police")
+        reference = reference_services.reference_create(
+            user=owner, case=case, kind="police", number="CR1", agency=police
+        )
         _fill(case, owner, suspect, reference, count)
         cases[count] = (case, suspect)
     return cases

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from incidents import services
 from incidents.models import Invitation, Membership
+from incidents.services import sharing as sharing_services
 from tests.factories import UserFactory, confirm_recent_login
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def _link_from_mail() -> str:
 def test_sharing_asks_the_owner_to_confirm_it_is_them(client, case, owner):
     client.force_login(owner)
     response = client.get(reverse("incidents:sharing", args=[case.pk]))
-    assert response.status_code == 302 and response.url.startswith(reverse("two_factor:reauth"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:reauth"))
 
 
 def test_owner_invites_and_the_link_works_once_for_whoever_accepts(
@@ -59,7 +59,7 @@ def test_owner_invites_and_the_link_works_once_for_whoever_accepts(
 
 
 def test_anonymous_visitor_is_asked_to_sign_up_or_log_in_and_comes_back(client, case, owner):
-    _, token = services.invitation_create(user=owner, case=case, email="new@example.org", role="viewer")
+    _, token = sharing_services.invitation_create(user=owner, case=case, email="new@example.org", role="viewer")
     page = client.get(reverse("incidents:invitation_accept", args=[token])).content.decode()
     assert "Create an account" in page and "next=%2Fcases%2Finvitations%2F" in page
     response = client.post(
@@ -77,11 +77,13 @@ def test_anonymous_visitor_is_asked_to_sign_up_or_log_in_and_comes_back(client, 
 
 @pytest.mark.parametrize("state", ["expired", "cancelled"])
 def test_expired_or_cancelled_invitation_does_not_work(client, case, owner, state):
-    invitation, token = services.invitation_create(user=owner, case=case, email="x@example.org", role="advocate")
+    invitation, token = sharing_services.invitation_create(
+        user=owner, case=case, email="x@example.org", role="advocate"
+    )
     if state == "expired":
         Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     else:
-        services.invitation_cancel(user=owner, invitation=invitation)
+        sharing_services.invitation_cancel(user=owner, invitation=invitation)
     invitee = UserFactory(email="x@example.org")
     client.force_login(invitee)
     url = reverse("incidents:invitation_accept", args=[token])
@@ -91,7 +93,7 @@ def test_expired_or_cancelled_invitation_does_not_work(client, case, owner, stat
 
 
 def test_invitations_expire_after_seven_days(case, owner):
-    invitation, _ = services.invitation_create(user=owner, case=case, email="x@example.org", role="advocate")
+    invitation, _ = sharing_services.invitation_create(user=owner, case=case, email="x@example.org", role="advocate")
     assert dt.timedelta(days=7) - (invitation.expires_at - invitation.created_at) < dt.timedelta(seconds=1)
 
 

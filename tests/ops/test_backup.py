@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from incidents import services
+from incidents.services import evidence as evidence_services
 from tests.factories import log_incident, make_case, png_bytes, upload
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
@@ -39,7 +39,7 @@ def empty_database():
 def test_backup_restores_into_an_empty_database_and_verifies(owner, settings, tmp_path, empty_database, capsys):
     case = make_case(owner)
     incident = log_incident(case, owner, new_suspect="troll99")
-    services.evidence_attach(
+    evidence_services.evidence_attach(
         user=owner,
         case=case,
         kind="photo",
@@ -47,7 +47,7 @@ def test_backup_restores_into_an_empty_database_and_verifies(owner, settings, tm
         uploaded_file=upload("p.png", png_bytes()),
         incidents=[incident],
     )
-    services.evidence_attach(
+    evidence_services.evidence_attach(
         user=owner, case=case, kind="document", description="d", uploaded_file=upload("a.pdf", b"%PDF-1.4 letter" * 100)
     )
     archive = tmp_path / "backup.tar"
@@ -83,7 +83,7 @@ def test_backup_restores_into_an_empty_database_and_verifies(owner, settings, tm
 
 def test_a_damaged_archive_is_refused(owner, settings, tmp_path, empty_database):
     case = make_case(owner)
-    services.evidence_attach(
+    evidence_services.evidence_attach(
         user=owner, case=case, kind="document", description="d", uploaded_file=upload("a.pdf", b"%PDF-1.4 letter" * 100)
     )
     archive = tmp_path / "backup.tar"

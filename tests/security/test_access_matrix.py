@@ -12,11 +12,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from dossiers.models import Dossier
-from incidents import access, evidence_store, services
-from incidents.comment_services import comment_add
+from incidents import access
 from incidents.models import Invitation, Membership
+from incidents.services import cases as case_services
+from incidents.services import evidence as evidence_services
+from incidents.services import references as reference_services
+from incidents.services import sharing as sharing_services
+from incidents.services.comments import comment_add
 from tests.attack.report import tally
 from tests.factories import UserFactory, confirm_recent_login, log_incident, png_bytes, upload
+from vault import store
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +131,7 @@ def _path(route: str, ids: dict) -> str:
 
 
 def _finished_dossier(case, owner) -> Dossier:
-    stored = evidence_store.store_stream(case, [b"%PDF-1.4 a stand-in for a compiled dossier"])
+    stored = store.store_stream(case, [b"%PDF-1.4 a stand-in for a compiled dossier"])
     return Dossier.objects.create(
         case=case,
         requested_by=owner,
@@ -142,7 +147,7 @@ def _finished_dossier(case, owner) -> Dossier:
 @pytest.fixture
 def world(case, owner, editor, advocate, viewer, outsider):
     incident = log_incident(case, owner, new_suspect="troll99")
-    evidence = services.evidence_attach(
+    evidence = evidence_services.evidence_attach(
         user=owner,
         case=case,
         kind="photo",
@@ -154,25 +159,27 @@ def world(case, owner, editor, advocate, viewer, outsider):
         "case": case.pk,
         "incident": incident.pk,
         "party": incident.parties.get().pk,
-        "reference": services.reference_create(user=owner, case=case, kind="police", number="CR1").pk,
-        "child": services.child_add(user=owner, case=case, name="Ella Jones").pk,
+        "reference": reference_services.reference_create(user=owner, case=case, kind="police", number="CR1").pk,
+        "child": case_services.child_add(user=owner, case=case, name="Ella Jones").pk,
         "evidence": evidence.pk,
-        "invitation": services.invitation_create(user=owner, case=case, email="z@example.org", role="viewer")[0].pk,
+        "invitation": sharing_services.invitation_create(user=owner, case=case, email="z@example.org", role="viewer")[
+            0
+        ].pk,
         "membership": Membership.objects.get(case=case, user=viewer).pk,
         "comment": comment_add(user=owner, case=case, body="A note.").pk,
         "dossier": _finished_dossier(case, owner).pk,
     }
     # The strangers: never a member, removed, invited but expired, invited but cancelled.
     revoked = UserFactory(full_name="Revoked Advocate")
-    services.membership_revoke(
-        membership=services.membership_add(case=case, user=revoked, role="advocate"), revoked_by=owner
+    sharing_services.membership_revoke(
+        membership=sharing_services.membership_add(case=case, user=revoked, role="advocate"), revoked_by=owner
     )
     expired = UserFactory(full_name="Expired Invitee")
-    invitation, _ = services.invitation_create(user=owner, case=case, email=expired.email, role="advocate")
+    invitation, _ = sharing_services.invitation_create(user=owner, case=case, email=expired.email, role="advocate")
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
     cancelled = UserFactory(full_name="Cancelled Invitee")
-    invitation, _ = services.invitation_create(user=owner, case=case, email=cancelled.email, role="advocate")
-    services.invitation_cancel(user=owner, invitation=invitation)
+    invitation, _ = sharing_services.invitation_create(user=owner, case=case, email=cancelled.email, role="advocate")
+    sharing_services.invitation_cancel(user=owner, invitation=invitation)
     people = {
         "owner": owner,
         "editor": editor,

@@ -6,7 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as account_services
-from incidents import services
+from incidents.services import cases as case_services
+from incidents.services import incidents as incident_services
+from incidents.services import parties as party_services
+from incidents.services import references as reference_services
 
 DEMO_EMAIL = "parent@example.com"
 DEMO_PASSWORD = "demo-parent-password"  # noqa: S105 - a published demo account for local use only
@@ -26,17 +29,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Log in at /accounts/login/ as {DEMO_EMAIL} with the password {DEMO_PASSWORD}")
 
     def _demo_case(self, user) -> None:
-        case = services.case_create(user=user, title="Demo: false reports about our family")
-        services.child_add(user=user, case=case, name="Ella Jones")
-        suspect = services.party_create(
+        case = case_services.case_create(user=user, title="Demo: false reports about our family")
+        case_services.child_add(user=user, case=case, name="Ella Jones")
+        suspect = party_services.party_create(
             user=user, case=case, kind="suspect", name="troll_account_99", handles="@troll_account_99\n@baby_watch_uk"
         )
-        council = services.party_create(
+        council = party_services.party_create(
             user=user, case=case, kind="social_services", name="Anytown Children's Services"
         )
-        police = services.party_create(user=user, case=case, kind="police", name="Anytown Police")
+        police = party_services.party_create(user=user, case=case, kind="police", name="Anytown Police")
         now = timezone.now()
-        services.incident_log(
+        incident_services.incident_log(
             user=user,
             case=case,
             kind="online_post",
@@ -48,7 +51,7 @@ class Command(BaseCommand):
             parties=[suspect],
             tags=["forum"],
         )
-        referral = services.incident_log(
+        referral = incident_services.incident_log(
             user=user,
             case=case,
             kind="referral_social_services",
@@ -58,7 +61,7 @@ class Command(BaseCommand):
             impact="We could not sleep. We had to tell our employers.",
             parties=[suspect, council],
         )
-        services.reference_create(
+        reference_services.reference_create(
             user=user,
             case=case,
             kind="social_services",
@@ -67,7 +70,7 @@ class Command(BaseCommand):
             officer="Ms R. Patel",
             incidents=[referral],
         )
-        services.incident_log(
+        incident_services.incident_log(
             user=user,
             case=case,
             kind="police_contact",

@@ -1,0 +1,92 @@
+"""Personal access tokens for the API, made and revoked by their owner under Your details > API tokens.
+
+A new token is shown once, on the answer to the POST that made it: it is never stored (only its
+hash is) and never put in the session or a message. Making one needs a recent re-authentication;
+revoking one does not (taking access away should always be easy).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import services
+from ..models import AccessToken
+from ..two_factor import reauth_redirect
+
+
+def _days_label(days: int) -> str:
+    return "1 year" if days == 365 else f"{days} days"
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What the token is for, so that you know which one to revoke, for example “backup script”.",
+    )
+    scope = forms.ChoiceField(
+        label="What it may do",
+        choices=AccessToken.Scope.choices,
+        initial=AccessToken.Scope.READ,
+        widget=forms.RadioSelect,
+    )
+    days = forms.TypedChoiceField(
+        label="Expires after",
+        choices=[(days, _days_label(days)) for days in services.TOKEN_DAYS_CHOICES],
+        coerce=int,
+        initial=30 if 30 in services.TOKEN_DAYS_CHOICES else services.TOKEN_DAYS_CHOICES[0],
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the token a name.")
+        return name
+
+
+def _page(request: HttpRequest, form: TokenForm, *, new_token: str = "", created=None, status: int = 200):
+    tokens = AccessToken.objects.filter(user=request.user).order_by("-created_at", "-id")
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "tokens": tokens, "new_token": new_token, "created": created},
+        status=status,
+    )
+
+
+@never_cache  # the answer that shows a new token must not be kept by the browser or a proxy
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _page(request, TokenForm())
+    reauth = reauth_redirect(request)
+    if reauth is not None:
+        return reauth
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _page(request, form, status=400)
+    token, raw = services.access_token_create(
+        user=request.user,
+        name=form.cleaned_data["name"],
+        scope=form.cleaned_data["scope"],
+        days=form.cleaned_data["days"],
+    )
+    # Rendered on this answer only: not redirected, not in the session, not in a message.
+    return _page(request, TokenForm(), new_token=raw, created=token)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(AccessToken, pk=token_id, user=request.user)
+    if token.revoked_at is None:
+        services.access_token_revoke(user=request.user, token=token)
+        messages.success(request, f"The token “{token.name}” is revoked. Anything using it can no longer sign in.")
+    else:
+        messages.info(request, f"The token “{token.name}” was already revoked.")
+    return redirect("accounts:tokens")

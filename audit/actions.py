@@ -1,0 +1,160 @@
+"""Every action the audit trail records, and the words a person reads for it in the activity log.
+
+The value of each member is the exact string stored in AuditEvent.action (and covered by its hash),
+so a value must never change once events carry it. The label is the plain sentence shown when the
+event's details say nothing more; TEMPLATES give the fuller sentence filled from the details.
+
+audit.services.event_record refuses an action that is not here, so a new action needs a member
+(and its label) before anything can record it.
+"""
+
+import string
+
+from django.db import models
+
+
+class Action(models.TextChoices):
+    # The case itself
+    CASE_CREATE = "case.create", "started the case"
+    CASE_UPDATE = "case.update", "changed the case settings"
+    CASE_CLOSE = "case.close", "closed the case"
+    CASE_REOPEN = "case.reopen", "reopened the case"
+    CASE_TWO_FACTOR = "case.two_factor", "changed whether the case requires two-step verification"
+    CHILD_ADD = "child.add", "added a child"
+    CHILD_REMOVE = "child.remove", "removed a child"
+
+    # Who is on the case
+    MEMBERSHIP_ADD = "membership.add", "added a member"
+    MEMBERSHIP_REVOKE = "membership.revoke", "removed a member"
+    MEMBERSHIP_TRANSFER = "membership.transfer", "handed the case to another member"
+    INVITATION_CREATE = "invitation.create", "invited someone to the case"
+    INVITATION_CANCEL = "invitation.cancel", "cancelled an invitation"
+    INVITATION_ACCEPT = "invitation.accept", "accepted an invitation"
+
+    # People, organisations, references
+    PARTY_CREATE = "party.create", "added a person or organisation"
+    PARTY_UPDATE = "party.update", "changed a person or organisation"
+    REFERENCE_CREATE = "reference.create", "added a reference number"
+    REFERENCE_UPDATE = "reference.update", "changed a reference number"
+
+    # Incidents and comments
+    INCIDENT_LOG = "incident.log", "logged an incident"
+    INCIDENT_EDIT = "incident.edit", "changed an incident"
+    COMMENT_ADD = "comment.add", "added a comment"
+    COMMENT_EDIT = "comment.edit", "changed a comment"
+    COMMENT_DELETE = "comment.delete", "deleted a comment"
+
+    # Evidence (exhibits)
+    EVIDENCE_ATTACH = "evidence.attach", "added an exhibit"
+    EVIDENCE_DUPLICATE = "evidence.duplicate", "uploaded an exhibit again"
+    EVIDENCE_UPDATE = "evidence.update", "changed an exhibit"
+    EVIDENCE_WITHDRAW = "evidence.withdraw", "withdrew an exhibit"
+    EVIDENCE_VIEW = "evidence.view", "viewed an exhibit"
+    EVIDENCE_PREVIEW = "evidence.preview", "previewed an exhibit"
+    EVIDENCE_DOWNLOAD = "evidence.download", "downloaded an exhibit"
+
+    # Dossiers
+    DOSSIER_REQUEST = "dossier.request", "made a dossier request"
+    DOSSIER_DONE = "dossier.done", "finished a dossier"
+    DOSSIER_FAILED = "dossier.failed", "could not make a dossier"
+    DOSSIER_DOWNLOAD_PDF = "dossier.download_pdf", "downloaded dossier PDF"
+    DOSSIER_DOWNLOAD_PACK = "dossier.download_pack", "downloaded dossier evidence pack"
+
+    # Reading a case page
+    VIEW = "view", "looked at the case page"
+
+    # The account chain
+    ACCOUNT_SIGN_UP = "account.sign_up", "created an account"
+    ACCOUNT_PROFILE_UPDATE = "account.profile_update", "changed their profile"
+    ACCOUNT_LOGIN = "account.login", "logged in"
+    ACCOUNT_LOGOUT = "account.logout", "logged out"
+    ACCOUNT_LOGIN_FAILED = "account.login_failed", "failed log-in"
+    ACCOUNT_LOCKED_OUT = "account.locked_out", "locked out log-ins after too many failures"
+    ACCOUNT_SESSION_EXPIRED = "account.session_expired", "was logged out when the session reached its time limit"
+    ACCOUNT_LOGOUT_EVERYWHERE = "account.logout_everywhere", "logged out on every device"
+    ACCOUNT_OTHER_SESSIONS_ENDED = "account.other_sessions_ended", "logged out their other sessions"
+    ACCOUNT_REAUTHENTICATED = "account.reauthenticated", "confirmed their password or code"
+    ACCOUNT_REAUTH_FAILED = "account.reauth_failed", "failed to confirm their password or code"
+    ACCOUNT_TWO_FACTOR_ON = "account.two_factor_on", "turned on two-step verification"
+    ACCOUNT_TWO_FACTOR_OFF = "account.two_factor_off", "turned off two-step verification"
+    ACCOUNT_TWO_FACTOR_VERIFIED = "account.two_factor_verified", "entered a two-step verification code"
+    ACCOUNT_TWO_FACTOR_FAILED = "account.two_factor_failed", "entered a wrong two-step verification code"
+    ACCOUNT_EMAIL_CHANGE = "account.email_change", "changed their email address"
+    ACCOUNT_TOKEN_CREATE = "account.token_create", "created an API token"
+    ACCOUNT_TOKEN_REVOKE = "account.token_revoke", "revoked an API token"
+
+
+# The fuller sentence, filled from the event's details. Used only when every field it names is in
+# the details (a string or a number); otherwise the member's label is shown.
+TEMPLATES: dict[Action, str] = {
+    Action.VIEW: "looked at the {page} page",
+    Action.INVITATION_CREATE: "invited {email} as {role}",
+    Action.INVITATION_CANCEL: "cancelled the invitation to {email}",
+    Action.INVITATION_ACCEPT: "accepted an invitation as {role}",
+    Action.EVIDENCE_ATTACH: "added exhibit {mark}",
+    Action.EVIDENCE_DUPLICATE: "uploaded exhibit {mark} again",
+    Action.EVIDENCE_UPDATE: "changed exhibit {mark}",
+    Action.EVIDENCE_WITHDRAW: "withdrew exhibit {mark}",
+    Action.EVIDENCE_VIEW: "viewed exhibit {mark}",
+    Action.EVIDENCE_PREVIEW: "previewed exhibit {mark}",
+    Action.EVIDENCE_DOWNLOAD: "downloaded exhibit {mark}",
+    Action.ACCOUNT_LOGIN_FAILED: "failed log-in as {username}",
+    Action.ACCOUNT_LOCKED_OUT: "locked out log-ins as {username} after too many failures",
+    Action.ACCOUNT_EMAIL_CHANGE: "changed their email address from {old} to {new}",
+    Action.ACCOUNT_TOKEN_CREATE: "created API token {name}",
+    Action.ACCOUNT_TOKEN_REVOKE: "revoked API token {name}",
+}
+
+# Sentences chosen by one yes/no detail: (the detail's key, {value: sentence}).
+BY_FLAG: dict[Action, tuple[str, dict[bool, str]]] = {
+    Action.CASE_TWO_FACTOR: (
+        "required",
+        {
+            True: "made two-step verification required for the case",
+            False: "made two-step verification optional for the case",
+        },
+    ),
+}
+
+_formatter = string.Formatter()
+
+
+def fields(template: str) -> list[str]:
+    """The names of the details a template uses: "invited {email} as {role}" -> ["email", "role"]."""
+    return [name for _, name, _, _ in _formatter.parse(template) if name is not None]
+
+
+def _text(value) -> str | None:
+    """A detail as it is shown, or None if it cannot be shown (missing, empty, a list, a mapping...)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def describe(action: str, details: dict | None = None) -> str:
+    """What an event says to a person: "viewed exhibit AJ/3", "looked at the timeline page".
+
+    Filled from the details where they help; a detail that is missing or unusable falls back to the
+    action's plain label, never to the raw code. An action that is not registered (an old event, say)
+    is shown as its raw code.
+    """
+    try:
+        member = Action(action)
+    except ValueError:
+        return action
+    details = details if isinstance(details, dict) else {}
+    if member in BY_FLAG:
+        key, sentences = BY_FLAG[member]
+        flag = details.get(key)
+        if isinstance(flag, bool):
+            return sentences[flag]
+    template = TEMPLATES.get(member)
+    if template is not None:
+        values = {name: _text(details.get(name)) for name in fields(template)}
+        if all(text is not None for text in values.values()):
+            return template.format_map(values)
+    return member.label

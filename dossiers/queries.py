@@ -1,0 +1,34 @@
+"""Reads of dossiers: a case's list, a case's dossiers to find one in, the row a run compiles, and the
+public verification by code. Every read of a case's dossiers takes a case that has passed through
+access.require."""
+
+from django.db.models import QuerySet
+
+from incidents.models import Case
+
+from .models import Dossier
+
+
+def dossier_list(case: Case) -> QuerySet[Dossier]:
+    """The case's dossiers, newest first, with who asked for each (the list page)."""
+    return Dossier.objects.filter(case=case).select_related("requested_by")
+
+
+def case_dossiers(case: Case, *, done: bool = False) -> QuerySet[Dossier]:
+    """The case's dossiers (only the finished ones with `done`), to look one up in."""
+    dossiers = Dossier.objects.filter(case=case)
+    return dossiers.filter(status=Dossier.Status.DONE) if done else dossiers
+
+
+def dossier_to_compile(dossier_id: int) -> Dossier:
+    """The row a run compiles, with its case and who asked for it."""
+    return Dossier.objects.select_related("case", "requested_by").get(pk=dossier_id)
+
+
+def dossier_by_code(code: str) -> Dossier | None:
+    """The finished dossier with this verification code, with only what the public page shows, or None."""
+    return (
+        Dossier.objects.filter(verification_code=code, status=Dossier.Status.DONE)
+        .only("verification_code", "sha256", "pages", "finished_at", "size")
+        .first()
+    )

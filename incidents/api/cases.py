@@ -1,0 +1,63 @@
+"""The REST face of cases: the cases I am a member of, one case, a new case."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+
+from referral_tracker.rest import CursorPage, raise_as_drf
+
+from .. import access
+from ..models import Case
+from ..queries import cases as queries
+from ..rules import exhibit_prefix_problem
+from ..services import cases as services
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["id", "title", "exhibit_prefix", "time_zone", "status", "created_at", "my_role"]
+        read_only_fields = ["id", "status", "created_at", "my_role"]
+        extra_kwargs = {"exhibit_prefix": {"required": False}, "time_zone": {"required": False}}
+
+    def get_my_role(self, case) -> str:
+        return getattr(case, "my_role", "")
+
+    def validate_exhibit_prefix(self, value: str) -> str:
+        problem = exhibit_prefix_problem(value) if value else None
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value.upper()
+
+
+@extend_schema_view(list=extend_schema(summary="Cases I am a member of"))
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = CaseSerializer
+    pagination_class = CursorPage
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        return queries.dashboard_cases(self.request.user).order_by("-id")
+
+    def get_object(self):
+        membership = access.require(self.request.user, self.kwargs.get("pk"))
+        case = membership.case
+        case.my_role = membership.role
+        return case
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            case = services.case_create(
+                user=self.request.user,
+                title=data["title"],
+                exhibit_prefix=data.get("exhibit_prefix", ""),
+                time_zone=data.get("time_zone", "Europe/London"),
+            )
+        except DjangoValidationError as error:
+            raise_as_drf(error)
+        case.my_role = "owner"
+        serializer.instance = case

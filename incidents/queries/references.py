@@ -1,0 +1,14 @@
+"""Reads of a case's agency reference numbers."""
+
+from django.db.models import Prefetch, QuerySet
+
+from ..models import AgencyReference, Case, Incident
+
+
+def case_references(case: Case) -> QuerySet[AgencyReference]:
+    return (
+        AgencyReference.objects.filter(case=case)
+        .select_related("agency")
+        .prefetch_related(Prefetch("incidents", queryset=Incident.objects.only("id", "title", "kind", "occurred_at")))
+        .order_by("status", "kind", "number")
+    )

@@ -1,0 +1,10 @@
+"""The record of reading: who looked at which page of a case, and when."""
+
+from audit import services as audit
+
+from ..models import Case
+
+
+def page_view_record(*, user, case: Case, page: str, target=None) -> None:
+    """Reading a case's pages is itself recorded: who looked at what, and when."""
+    audit.event_record(actor=user, case_id=case.pk, action="view", target=target, details={"page": page})
