@@ -8,26 +8,29 @@ from axes.signals import user_locked_out
 from django.contrib.auth import signals
 
 from audit import services as audit
+from audit.actions import Action
 
 from .middleware import mark_session_start
 from .requests import client_address
 
 
 def on_login(sender, request, user, **kwargs):
-    audit.event_record(actor=user, action="account.login", target=user, details={"address": client_address(request)})
+    audit.event_record(
+        actor=user, action=Action.ACCOUNT_LOGIN, target=user, details={"address": client_address(request)}
+    )
 
 
 def on_logout(sender, request, user, **kwargs):
     if user is not None:
         audit.event_record(
-            actor=user, action="account.logout", target=user, details={"address": client_address(request)}
+            actor=user, action=Action.ACCOUNT_LOGOUT, target=user, details={"address": client_address(request)}
         )
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # The attempted username is kept; the password never reaches here (Django cleanses it).
     audit.event_record(
-        action="account.login_failed",
+        action=Action.ACCOUNT_LOGIN_FAILED,
         details={"username": str(credentials.get("username", ""))[:254], "address": client_address(request)},
     )
 
@@ -36,7 +39,7 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
     # django-axes refused a log-in: this username from this address had too many failures.
     # Sent at the failure that locks, and again for each attempt made during the lock.
     audit.event_record(
-        action="account.locked_out",
+        action=Action.ACCOUNT_LOCKED_OUT,
         details={"username": str(username or "")[:254], "address": ip_address or client_address(request)},
     )
 

@@ -6,7 +6,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxLengthValidator
 from django.template import loader
 
-from .services import email_queue
+from . import services
+from .models import AccessToken, User
 
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
 
@@ -84,8 +85,70 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(self._render(subject_template_name, context).splitlines())
         body = self._render(email_template_name, context)
         html = self._render(html_email_template_name, context) if html_email_template_name else None
-        email_queue(to=[to_email], subject=subject, body=body, html=html)
+        services.email_queue(to=[to_email], subject=subject, body=body, html=html)
 
     @staticmethod
     def _render(name: str, context: dict) -> str:
         return loader.render_to_string(name, context)
+
+
+def _days_label(days: int) -> str:
+    return "1 year" if days == 365 else f"{days} days"
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What the token is for, so that you know which one to revoke, for example “backup script”.",
+    )
+    scope = forms.ChoiceField(
+        label="What it may do",
+        choices=AccessToken.Scope.choices,
+        initial=AccessToken.Scope.READ,
+        widget=forms.RadioSelect,
+    )
+    days = forms.TypedChoiceField(
+        label="Expires after",
+        choices=[(days, _days_label(days)) for days in services.TOKEN_DAYS_CHOICES],
+        coerce=int,
+        initial=30 if 30 in services.TOKEN_DAYS_CHOICES else services.TOKEN_DAYS_CHOICES[0],
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the token a name.")
+        return name
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(label="New email address")
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+            raise forms.ValidationError("Another account uses this address.")
+        return email
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+    )
+
+
+class ReauthForm(forms.Form):
+    secret = forms.CharField(
+        label="Your password, or a code from your authenticator app",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

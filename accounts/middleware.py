@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from audit import services as audit
+from audit.actions import Action
 
 from .requests import client_address
 
@@ -65,7 +66,7 @@ class SessionLimitsMiddleware:
                 user = request.user
                 audit.event_record(
                     actor=user,
-                    action="account.session_expired",
+                    action=Action.ACCOUNT_SESSION_EXPIRED,
                     target=user,
                     details={"address": client_address(request), "after_seconds": int(now - started)},
                 )

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import services as audit
+from audit.actions import Action
 from referral_tracker.celery import publish
 
 from .models import AccessToken, User, initials_from_name
@@ -73,7 +74,7 @@ def user_sign_up(*, email: str, full_name: str, password: str, initials: str = "
         initials=(initials or initials_from_name(full_name)).upper(),
         time_zone=time_zone,
     )
-    audit.event_record(actor=user, action="account.sign_up", target=user)
+    audit.event_record(actor=user, action=Action.ACCOUNT_SIGN_UP, target=user)
     return user
 
 
@@ -83,7 +84,7 @@ def user_profile_update(*, user, full_name: str, initials: str, time_zone: str):
     user.initials = initials.upper()
     user.time_zone = time_zone
     user.save(update_fields=["full_name", "initials", "time_zone"])
-    audit.event_record(actor=user, action="account.profile_update", target=user)
+    audit.event_record(actor=user, action=Action.ACCOUNT_PROFILE_UPDATE, target=user)
     return user
 
 
@@ -93,7 +94,9 @@ def user_email_change(*, user: User, email: str) -> User:
     old = user.email
     user.email = email
     user.save(update_fields=["email"])
-    audit.event_record(actor=user, action="account.email_change", target=user, details={"old": old, "new": user.email})
+    audit.event_record(
+        actor=user, action=Action.ACCOUNT_EMAIL_CHANGE, target=user, details={"old": old, "new": user.email}
+    )
     return user
 
 
@@ -113,9 +116,9 @@ def user_reauthenticate(*, user: User, secret: str) -> bool:
 
     The caller marks the session (two_factor.mark_reauthenticated) when this returns True."""
     if user_secret_check(user=user, secret=secret):
-        audit.event_record(actor=user, action="account.reauthenticated", target=user)
+        audit.event_record(actor=user, action=Action.ACCOUNT_REAUTHENTICATED, target=user)
         return True
-    audit.event_record(actor=user, action="account.reauth_failed", target=user)
+    audit.event_record(actor=user, action=Action.ACCOUNT_REAUTH_FAILED, target=user)
     return False
 
 
@@ -138,7 +141,7 @@ def access_token_create(*, user, name: str, scope: str, days: int):
     )
     audit.event_record(
         actor=user,
-        action="account.token_create",
+        action=Action.ACCOUNT_TOKEN_CREATE,
         target=token,
         details={"name": token.name, "scope": scope, "days": days},
     )
@@ -149,7 +152,7 @@ def access_token_create(*, user, name: str, scope: str, days: int):
 def access_token_revoke(*, user, token):
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.event_record(actor=user, action="account.token_revoke", target=token, details={"name": token.name})
+    audit.event_record(actor=user, action=Action.ACCOUNT_TOKEN_REVOKE, target=token, details={"name": token.name})
     return token
 
 
@@ -187,7 +190,7 @@ def two_factor_enable(*, user: User, device: TOTPDevice, code: str) -> list[str]
     static.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])
-    audit.event_record(actor=user, action="account.two_factor_on", target=user)
+    audit.event_record(actor=user, action=Action.ACCOUNT_TWO_FACTOR_ON, target=user)
     return codes
 
 
@@ -197,11 +200,11 @@ def two_factor_code_check(*, user: User, code: str) -> Device | None:
     to, or None. Audited either way; a recovery code is used up."""
     device = match_token(user, code.replace(" ", ""))
     if device is None:
-        audit.event_record(actor=user, action="account.two_factor_failed", target=user)
+        audit.event_record(actor=user, action=Action.ACCOUNT_TWO_FACTOR_FAILED, target=user)
         return None
     audit.event_record(
         actor=user,
-        action="account.two_factor_verified",
+        action=Action.ACCOUNT_TWO_FACTOR_VERIFIED,
         target=user,
         details={"device": device.__class__.__name__},
     )
@@ -214,7 +217,7 @@ def two_factor_disable(*, user: User) -> None:
     the account's other sessions (other_sessions_end)."""
     for device in devices_for_user(user, confirmed=None):
         device.delete()
-    audit.event_record(actor=user, action="account.two_factor_off", target=user)
+    audit.event_record(actor=user, action=Action.ACCOUNT_TWO_FACTOR_OFF, target=user)
 
 
 # Sessions
@@ -241,7 +244,7 @@ def other_sessions_end(*, request: HttpRequest, user: User, reason: str = "") ->
     update_session_auth_hash(request, user)
     audit.event_record(
         actor=user,
-        action="account.other_sessions_ended",
+        action=Action.ACCOUNT_OTHER_SESSIONS_ENDED,
         target=user,
         details={"address": client_address(request), "reason": reason},
     )
@@ -251,4 +254,4 @@ def other_sessions_end(*, request: HttpRequest, user: User, reason: str = "") ->
 def all_sessions_end(*, user: User, address: str) -> None:
     """Log out everywhere: every session of `user` ends, the caller's too (the caller then logs it out)."""
     _session_epoch_raise(user)
-    audit.event_record(actor=user, action="account.logout_everywhere", target=user, details={"address": address})
+    audit.event_record(actor=user, action=Action.ACCOUNT_LOGOUT_EVERYWHERE, target=user, details={"address": address})

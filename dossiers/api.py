@@ -47,22 +47,8 @@ class DossierSerializer(serializers.ModelSerializer):
             "photos",
             "redact",
         ]
-        read_only_fields = [
-            "id",
-            "status",
-            "progress",
-            "stage",
-            "error",
-            "requested_at",
-            "finished_at",
-            "options",
-            "verification_code",
-            "sha256",
-            "size",
-            "pages",
-            "pack_sha256",
-            "pack_size",
-        ]
+        # Everything but the options a request is made with (the write-only fields above) is the server's.
+        read_only_fields = fields[: fields.index("audience")]
 
     def validate(self, data):
         """What the dossier is made with (rules.dossier_options), as the only validated value."""

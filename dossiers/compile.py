@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from audit.actions import Action
 from audit.models import case_chain
 from audit.verify import verify_chain
 from incidents.models import Case, Evidence, Incident
@@ -187,7 +188,7 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
     for event in incident_record_events(case, list(numbers)):
         who = members.get(event.actor_id, event.actor_label)
         when = _local(event.occurred_at, case).strftime("%-d %b %Y %H:%M %Z")
-        verb = "Logged" if event.action == "incident.log" else f"Changed (version {event.details.get('revision')})"
+        verb = "Logged" if event.action == Action.INCIDENT_LOG else f"Changed (version {event.details.get('revision')})"
         record_lines[event.target_id].append(f"{verb} {when} by {who} (audit event {event.sequence})")
     record = [(f"{n}. {redact(titles[pk])}"[:80], "; ".join(record_lines.get(pk, []))) for pk, n in numbers.items()]
     checked, broken = verify_chain(case_chain(case.pk))

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from incidents.rules import validate_past_date
+from incidents.forms.base import PastDateField
 
 from .models import Dossier
 from .rules import dossier_options
@@ -9,18 +9,8 @@ from .rules import dossier_options
 
 class DossierForm(forms.Form):
     audience = forms.ChoiceField(label="Who is it for?", choices=Dossier.Audience.choices, initial="police")
-    date_from = forms.DateField(
-        label="From (optional)",
-        required=False,
-        validators=[validate_past_date],
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = forms.DateField(
-        label="To (optional)",
-        required=False,
-        validators=[validate_past_date],
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from = PastDateField("From (optional)")
+    date_to = PastDateField("To (optional)")
     photos = forms.ChoiceField(
         label="Photos and screenshots",
         choices=[("inline", "Print them in the dossier"), ("listed", "List them only")],

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit import services as audit
+from audit.actions import Action
 from referral_tracker.celery import TASK_TIME_LIMIT, publish
 from referral_tracker.celery import app as celery_app
 
@@ -45,7 +46,7 @@ def dossier_request(*, user, case, options: dict) -> Dossier:
     audit.event_record(
         actor=user,
         case_id=case.pk,
-        action="dossier.request",
+        action=Action.DOSSIER_REQUEST,
         target=dossier,
         details={"options": options, "verification_code": dossier.verification_code},
     )
@@ -88,7 +89,7 @@ def dossier_finish(*, dossier_id: int, token: str, **fields) -> bool:
             dossier = Dossier.objects.get(pk=dossier_id)
             audit.event_record(
                 case_id=dossier.case_id,
-                action="dossier.done",
+                action=Action.DOSSIER_DONE,
                 target=dossier,
                 details={"sha256": dossier.sha256, "pages": dossier.pages, "pack_sha256": dossier.pack_sha256},
             )
@@ -104,7 +105,7 @@ def dossier_fail(*, dossier_id: int, token: str | None, error: str) -> bool:
         if failed:
             dossier = Dossier.objects.get(pk=dossier_id)
             audit.event_record(
-                case_id=dossier.case_id, action="dossier.failed", target=dossier, details={"error": error}
+                case_id=dossier.case_id, action=Action.DOSSIER_FAILED, target=dossier, details={"error": error}
             )
     return bool(failed)
 

@@ -41,22 +41,20 @@ def _pg_env_and_args(db: dict) -> tuple[dict, list[str]]:
     return env, args
 
 
+def _run(command: list[str], env: dict) -> None:
+    """Run pg_dump or pg_restore: a fixed program (the PostgreSQL client on PATH, as an operator would run
+    it) with arguments from settings, without a shell."""
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode:
+        raise BackupError(f"{command[0]} failed: {result.stderr.strip()}")
+
+
 def _dump_database(target: Path) -> str:
     db = connection.settings_dict
     if connection.vendor == "postgresql":
         env, args = _pg_env_and_args(db)
         command = ["pg_dump", *args, "--format=custom", "--no-owner", "--no-privileges", f"--file={target}", db["NAME"]]
-        # A fixed program (the PostgreSQL client on PATH, as an operator would run it) and
-        # arguments from settings, without a shell.
-        result = subprocess.run(  # noqa: S603
-            command,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode:
-            raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        _run(command, env)
         return "postgresql"
     if connection.vendor == "sqlite":
         source = sqlite3.connect(db["NAME"])
@@ -164,15 +162,7 @@ def _load_database(dump: Path, vendor: str) -> None:
             f"--dbname={db['NAME']}",
             str(dump),
         ]
-        result = subprocess.run(  # noqa: S603 - the PostgreSQL client on PATH, arguments from settings, no shell
-            command,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode:
-            raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
+        _run(command, env)
     else:
         connection.close()
         shutil.copy2(dump, db["NAME"])

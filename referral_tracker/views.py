@@ -1,10 +1,8 @@
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.two_factor import NEEDS_CODE
-from dossiers.models import Dossier
+from dossiers import queries as dossier_queries
 from incidents.queries import cases as case_queries
 
 
@@ -13,14 +11,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "welcome.html")
     # The dashboard joins the case file and the dossiers, which only the project may do
     # (incidents never imports dossiers).
-    finished = (
-        Dossier.objects.filter(case=OuterRef("pk"), status=Dossier.Status.DONE)
-        .order_by()
-        .values("case_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    cases = list(case_queries.dashboard_cases(request.user).annotate(dossier_count=Coalesce(Subquery(finished), 0)))
+    cases = list(case_queries.dashboard_cases(request.user).annotate(dossier_count=dossier_queries.finished_count()))
     # Owners and advocates hold or read whole case files: ask them to protect their account.
     has_two_factor = bool(request.session.get(NEEDS_CODE))
     prompt_two_factor = not has_two_factor and any(case.my_role in ("owner", "advocate") for case in cases)

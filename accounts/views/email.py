@@ -1,6 +1,5 @@
 """Changing the account's email address (after giving the password or a code again)."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -8,22 +7,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from .. import services
-from ..models import User
+from ..forms import EmailChangeForm
 from ..two_factor import recent_auth_required
-
-
-class EmailChangeForm(forms.Form):
-    email = forms.EmailField(label="New email address")
-
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
-            raise forms.ValidationError("Another account uses this address.")
-        return email
 
 
 @login_required

@@ -5,7 +5,6 @@ hash is) and never put in the session or a message. Making one needs a recent re
 revoking one does not (taking access away should always be easy).
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,38 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import services
+from ..forms import TokenForm
 from ..models import AccessToken
 from ..two_factor import reauth_redirect
-
-
-def _days_label(days: int) -> str:
-    return "1 year" if days == 365 else f"{days} days"
-
-
-class TokenForm(forms.Form):
-    name = forms.CharField(
-        label="Name",
-        max_length=100,
-        help_text="What the token is for, so that you know which one to revoke, for example “backup script”.",
-    )
-    scope = forms.ChoiceField(
-        label="What it may do",
-        choices=AccessToken.Scope.choices,
-        initial=AccessToken.Scope.READ,
-        widget=forms.RadioSelect,
-    )
-    days = forms.TypedChoiceField(
-        label="Expires after",
-        choices=[(days, _days_label(days)) for days in services.TOKEN_DAYS_CHOICES],
-        coerce=int,
-        initial=30 if 30 in services.TOKEN_DAYS_CHOICES else services.TOKEN_DAYS_CHOICES[0],
-    )
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("Give the token a name.")
-        return name
 
 
 def _page(request: HttpRequest, form: TokenForm, *, new_token: str = "", created=None, status: int = 200):

@@ -3,7 +3,6 @@
 import base64
 
 import segno
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,24 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from .. import services, two_factor
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="Code",
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
-    )
-
-
-class ReauthForm(forms.Form):
-    secret = forms.CharField(
-        label="Your password, or a code from your authenticator app",
-        max_length=128,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+from ..forms import CodeForm, ReauthForm
 
 
 def _status(request) -> int:

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from referral_tracker.rest import CaseScopedField, CaseScopedViewSet, CursorPage, raise_as_drf
 
-from ..models import AgencyReference, Incident, IncidentParty, Party
+from ..models import INCIDENT_FIELDS, AgencyReference, Incident, IncidentParty, Party
 from ..queries import incidents as queries
 from ..rules import narrative_problem, occurred_at_problem
 from ..services import incidents as services
@@ -38,15 +38,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         model = Incident
         fields = [
             "id",
-            "kind",
-            "occurred_at",
-            "occurred_precision",
-            "title",
-            "narrative",
-            "impact",
-            "platform",
-            "url",
-            "outcome",
+            *INCIDENT_FIELDS,
             "parties",
             "involved",
             "references",

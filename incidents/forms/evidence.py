@@ -3,8 +3,7 @@
 from django import forms
 
 from ..models import Case, Evidence, Incident
-from ..rules import validate_past_date
-from .base import CaseScopedForm
+from .base import CaseScopedForm, PastDateField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -45,12 +44,7 @@ class EvidenceForm(CaseScopedForm):
         help_text="If the post has been deleted, the link is still worth keeping.",
         error_messages={"invalid": "Enter a full web address, for example https://example.com/post/1."},
     )
-    obtained_at = forms.DateField(
-        label="When did you get it? (optional)",
-        required=False,
-        validators=[validate_past_date],
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    obtained_at = PastDateField("When did you get it? (optional)")
     obtained_from = forms.CharField(
         label="Who gave it to you? (optional)",
         max_length=300,

@@ -3,8 +3,8 @@
 from django import forms
 
 from ..models import AgencyReference, Case, Incident, Party
-from ..rules import reference_dates_problem, validate_past_date
-from .base import CaseScopedForm
+from ..rules import reference_dates_problem
+from .base import CaseScopedForm, PastDateField
 
 
 class ReferenceForm(CaseScopedForm):
@@ -17,18 +17,8 @@ class ReferenceForm(CaseScopedForm):
         help_text="Add the agency under People and organisations first if it is not listed.",
     )
     officer = forms.CharField(label="Officer or social worker (optional)", max_length=200, required=False)
-    opened_on = forms.DateField(
-        label="Opened on (optional)",
-        required=False,
-        validators=[validate_past_date],
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    closed_on = forms.DateField(
-        label="Closed on (optional)",
-        required=False,
-        validators=[validate_past_date],
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    opened_on = PastDateField("Opened on (optional)")
+    closed_on = PastDateField("Closed on (optional)")
     status = forms.ChoiceField(label="Status", choices=AgencyReference.Status.choices)
     outcome = forms.CharField(
         label="Outcome (optional)", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from audit.actions import Action
 from audit.models import AuditEvent, case_chain
 
 from ..models import Case, Membership
@@ -19,5 +20,5 @@ def actor_names(case: Case) -> dict[int, str]:
 def incident_record_events(case: Case, incident_ids: list[int]) -> QuerySet[AuditEvent]:
     """The events that logged or changed these incidents of the case, in the order they were written."""
     return AuditEvent.objects.filter(
-        chain=case_chain(case.pk), action__in=["incident.log", "incident.edit"], target_id__in=incident_ids
+        chain=case_chain(case.pk), action__in=[Action.INCIDENT_LOG, Action.INCIDENT_EDIT], target_id__in=incident_ids
     ).order_by("sequence")

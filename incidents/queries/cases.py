@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 
+from audit.actions import Action
 from audit.models import AuditEvent
 
 from .. import access
@@ -20,14 +21,14 @@ def dashboard_cases(user) -> QuerySet[Case]:
     latest = Incident.objects.filter(case=OuterRef("pk")).order_by("-occurred_at", "-id")
     role = Membership.objects.filter(case=OuterRef("pk"), user=user, revoked_at__isnull=True).values("role")[:1]
     last_visit = (  # used inside since_visit below, so the case is two levels out
-        AuditEvent.objects.filter(case_id=OuterRef(OuterRef("pk")), actor_id=user.pk, action="view")
+        AuditEvent.objects.filter(case_id=OuterRef(OuterRef("pk")), actor_id=user.pk, action=Action.VIEW)
         .order_by("-sequence")
         .values("sequence")[:1]
     )
     since_visit = (
         AuditEvent.objects.filter(case_id=OuterRef("pk"), sequence__gt=Coalesce(Subquery(last_visit), 0))
         .exclude(actor_id=user.pk)
-        .exclude(action="view")
+        .exclude(action=Action.VIEW)
         .order_by()
         .values("case_id")
         .annotate(n=Count("id"))

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from audit.actions import Action
 from audit.models import AuditEvent
 
 from ..models import Case, Comment, Incident
@@ -18,7 +19,7 @@ def comment_thread(case: Case, incident: Incident | None = None) -> QuerySet[Com
 
     def deletions(comment_id):
         return AuditEvent.objects.filter(
-            case_id=case.pk, action="comment.delete", target_type="incidents.comment", target_id=comment_id
+            case_id=case.pk, action=Action.COMMENT_DELETE, target_type="incidents.comment", target_id=comment_id
         ).order_by("-sequence")
 
     # Inside the users subquery the comment's id is OuterRef(OuterRef("pk")): a plain OuterRef would be the user's.
@@ -41,3 +42,8 @@ def comment_thread(case: Case, incident: Incident | None = None) -> QuerySet[Com
         )
         .order_by("created_at", "id")
     )
+
+
+def comments_of(case: Case) -> QuerySet[Comment]:
+    """The case's comments with the incident each is on, to find one in (change, delete)."""
+    return Comment.objects.filter(case=case).select_related("incident")

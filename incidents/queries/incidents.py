@@ -248,3 +248,8 @@ class CappedCount:
 def incident_revisions(incident: Incident) -> QuerySet[IncidentRevision]:
     """Every saved version of one incident, with who saved it, in the order given."""
     return IncidentRevision.objects.filter(incident=incident).select_related("edited_by")
+
+
+def incidents_of(case: Case) -> QuerySet[Incident]:
+    """The case's incidents, nothing prefetched, to find one in (commenting on it)."""
+    return Incident.objects.filter(case=case)

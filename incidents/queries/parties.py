@@ -12,3 +12,8 @@ def case_parties(case: Case) -> QuerySet[Party]:
 def party_incidents(case: Case, party: Party) -> QuerySet[Incident]:
     """The party's incidents in date order, nothing prefetched (timeline_entries makes them rows)."""
     return Incident.objects.filter(case=case, party_links__party=party).order_by("occurred_at", "id")
+
+
+def parties_of(case: Case) -> QuerySet[Party]:
+    """The case's people and bodies, to find one in (a page of one, its edit form)."""
+    return Party.objects.filter(case=case)

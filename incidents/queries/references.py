@@ -12,3 +12,8 @@ def case_references(case: Case) -> QuerySet[AgencyReference]:
         .prefetch_related(Prefetch("incidents", queryset=Incident.objects.only("id", "title", "kind", "occurred_at")))
         .order_by("status", "kind", "number")
     )
+
+
+def references_of(case: Case) -> QuerySet[AgencyReference]:
+    """The case's reference numbers, to find one in (its edit form)."""
+    return AgencyReference.objects.filter(case=case)

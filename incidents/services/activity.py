@@ -1,10 +1,11 @@
 """The record of reading: who looked at which page of a case, and when."""
 
 from audit import services as audit
+from audit.actions import Action
 
 from ..models import Case
 
 
 def page_view_record(*, user, case: Case, page: str, target=None) -> None:
     """Reading a case's pages is itself recorded: who looked at what, and when."""
-    audit.event_record(actor=user, case_id=case.pk, action="view", target=target, details={"page": page})
+    audit.event_record(actor=user, case_id=case.pk, action=Action.VIEW, target=target, details={"page": page})

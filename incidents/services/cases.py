@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import initials_from_name
 from audit import services as audit
+from audit.actions import Action
 
 from ..models import Case, Child, Membership, Role
 from ..rules import exhibit_prefix_problem
@@ -28,7 +29,9 @@ def case_create(*, user, title: str, exhibit_prefix: str = "", time_zone: str = 
         created_by=user,
     )
     Membership.objects.create(user=user, case=case, role=Role.OWNER)
-    audit.event_record(actor=user, case_id=case.pk, action="case.create", target=case, details={"title": case.title})
+    audit.event_record(
+        actor=user, case_id=case.pk, action=Action.CASE_CREATE, target=case, details={"title": case.title}
+    )
     return case
 
 
@@ -40,7 +43,9 @@ def case_update(*, user, case: Case, title: str, exhibit_prefix: str, time_zone:
     case.save(update_fields=["title", "exhibit_prefix", "time_zone"])
     after = {"title": case.title, "exhibit_prefix": case.exhibit_prefix, "time_zone": case.time_zone}
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    audit.event_record(actor=user, case_id=case.pk, action="case.update", target=case, details={"changed": changed})
+    audit.event_record(
+        actor=user, case_id=case.pk, action=Action.CASE_UPDATE, target=case, details={"changed": changed}
+    )
     return case
 
 
@@ -49,7 +54,7 @@ def case_set_status(*, user, case: Case, status: str) -> Case:
     case.status = status
     case.closed_at = timezone.now() if status == Case.Status.CLOSED else None
     case.save(update_fields=["status", "closed_at"])
-    action = "case.close" if status == Case.Status.CLOSED else "case.reopen"
+    action = Action.CASE_CLOSE if status == Case.Status.CLOSED else Action.CASE_REOPEN
     audit.event_record(actor=user, case_id=case.pk, action=action, target=case)
     return case
 
@@ -59,7 +64,7 @@ def case_set_two_factor(*, user, case: Case, required: bool) -> Case:
     case.require_two_factor = required
     case.save(update_fields=["require_two_factor"])
     audit.event_record(
-        actor=user, case_id=case.pk, action="case.two_factor", target=case, details={"required": required}
+        actor=user, case_id=case.pk, action=Action.CASE_TWO_FACTOR, target=case, details={"required": required}
     )
     return case
 
@@ -69,7 +74,7 @@ def child_add(*, user, case: Case, name: str, initials: str = "") -> Child:
     child = Child.objects.create(case=case, name=name.strip(), initials=(initials or initials_from_name(name)).upper())
     # The name itself stays out of the audit details: the log must be safe to show to any member.
     audit.event_record(
-        actor=user, case_id=case.pk, action="child.add", target=child, details={"initials": child.initials}
+        actor=user, case_id=case.pk, action=Action.CHILD_ADD, target=child, details={"initials": child.initials}
     )
     return child
 
@@ -77,6 +82,10 @@ def child_add(*, user, case: Case, name: str, initials: str = "") -> Child:
 @transaction.atomic
 def child_remove(*, user, child: Child) -> None:
     audit.event_record(
-        actor=user, case_id=child.case_id, action="child.remove", target=child, details={"initials": child.initials}
+        actor=user,
+        case_id=child.case_id,
+        action=Action.CHILD_REMOVE,
+        target=child,
+        details={"initials": child.initials},
     )
     child.delete()

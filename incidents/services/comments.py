@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
+from audit.actions import Action
 
 from .. import access
 from ..models import Case, Comment, Incident
@@ -58,7 +59,9 @@ def _details(comment: Comment, **extra) -> dict:
 def comment_add(*, user, case: Case, body: str, incident: Incident | None = None) -> Comment:
     access.require_same_case(case, [incident] if incident is not None else [], "incident")
     comment = Comment.objects.create(case=case, incident=incident, author=user, body=clean_body(body))
-    audit.event_record(actor=user, case_id=case.pk, action="comment.add", target=comment, details=_details(comment))
+    audit.event_record(
+        actor=user, case_id=case.pk, action=Action.COMMENT_ADD, target=comment, details=_details(comment)
+    )
     return comment
 
 
@@ -78,7 +81,7 @@ def comment_edit(*, user, comment: Comment, body: str) -> Comment:
     audit.event_record(
         actor=user,
         case_id=comment.case_id,
-        action="comment.edit",
+        action=Action.COMMENT_EDIT,
         target=comment,
         details=_details(comment, previous_length=previous_length),
     )
@@ -94,5 +97,7 @@ def comment_delete(*, user, comment: Comment) -> Comment:
     details = _details(comment, by="author" if comment.author_id == user.pk else "owner")
     comment.body, comment.deleted_at = "", timezone.now()
     comment.save(update_fields=["body", "deleted_at"])
-    audit.event_record(actor=user, case_id=comment.case_id, action="comment.delete", target=comment, details=details)
+    audit.event_record(
+        actor=user, case_id=comment.case_id, action=Action.COMMENT_DELETE, target=comment, details=details
+    )
     return comment

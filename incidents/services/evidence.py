@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
+from audit.actions import Action
 from vault import store
 
 from .. import access
@@ -74,7 +75,7 @@ def evidence_attach(
                     audit.event_record(
                         actor=user,
                         case_id=case.pk,
-                        action="evidence.duplicate",
+                        action=Action.EVIDENCE_DUPLICATE,
                         target=existing,
                         details={"mark": existing.mark, "sha256": stored.sha256},
                     )
@@ -103,7 +104,7 @@ def evidence_attach(
             audit.event_record(
                 actor=user,
                 case_id=case.pk,
-                action="evidence.attach",
+                action=Action.EVIDENCE_ATTACH,
                 target=evidence,
                 details={
                     "mark": evidence.mark,
@@ -144,7 +145,11 @@ def evidence_update(
     evidence.save(update_fields=["description", "obtained_at", "obtained_from", "source_url"])
     evidence.incidents.set(incidents)
     audit.event_record(
-        actor=user, case_id=evidence.case_id, action="evidence.update", target=evidence, details={"mark": evidence.mark}
+        actor=user,
+        case_id=evidence.case_id,
+        action=Action.EVIDENCE_UPDATE,
+        target=evidence,
+        details={"mark": evidence.mark},
     )
     return evidence
 
@@ -160,7 +165,7 @@ def evidence_withdraw(*, user, evidence: Evidence, reason: str) -> Evidence:
     audit.event_record(
         actor=user,
         case_id=evidence.case_id,
-        action="evidence.withdraw",
+        action=Action.EVIDENCE_WITHDRAW,
         target=evidence,
         details={"mark": evidence.mark, "reason": evidence.withdrawn_reason},
     )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
+from audit.actions import Action
 
 from .. import access
 from ..models import INCIDENT_FIELDS, AgencyReference, Case, Incident, IncidentParty, IncidentRevision, Party, Tag
@@ -104,7 +105,7 @@ def incident_log(
     IncidentRevision.objects.create(
         incident=incident, number=1, data=_snapshot(incident), edited_by=user, edited_at=now
     )
-    audit.event_record(actor=user, case_id=case.pk, action="incident.log", target=incident, details={"kind": kind})
+    audit.event_record(actor=user, case_id=case.pk, action=Action.INCIDENT_LOG, target=incident, details={"kind": kind})
     return incident
 
 
@@ -152,7 +153,7 @@ def incident_edit(
     audit.event_record(
         actor=user,
         case_id=case.pk,
-        action="incident.edit",
+        action=Action.INCIDENT_EDIT,
         target=incident,
         details={"revision": incident.revision_count, "changed": sorted(k for k in after if after[k] != before[k])},
     )

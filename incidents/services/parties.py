@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from audit import services as audit
+from audit.actions import Action
 
 from ..models import Case, Incident, Party
 from .search import search_text_rebuild
@@ -24,7 +25,7 @@ def party_create(
         notes=notes,
         created_by=user,
     )
-    audit.event_record(actor=user, case_id=case.pk, action="party.create", target=party, details={"kind": kind})
+    audit.event_record(actor=user, case_id=case.pk, action=Action.PARTY_CREATE, target=party, details={"kind": kind})
     return party
 
 
@@ -37,6 +38,6 @@ def party_update(*, user, party: Party, **fields) -> Party:
         party.save(update_fields=changed)
         search_text_rebuild(Incident.objects.filter(party_links__party=party))
     audit.event_record(
-        actor=user, case_id=party.case_id, action="party.update", target=party, details={"fields": changed}
+        actor=user, case_id=party.case_id, action=Action.PARTY_UPDATE, target=party, details={"fields": changed}
     )
     return party

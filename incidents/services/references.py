@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit import services as audit
+from audit.actions import Action
 
 from .. import access
 from ..models import AgencyReference, Case, Incident, Party
@@ -57,7 +58,7 @@ def reference_create(
     audit.event_record(
         actor=user,
         case_id=case.pk,
-        action="reference.create",
+        action=Action.REFERENCE_CREATE,
         target=reference,
         details={"kind": kind, "number": reference.number},
     )
@@ -84,6 +85,6 @@ def reference_update(
         affected |= {i.pk for i in incidents}
     search_text_rebuild(Incident.objects.filter(pk__in=affected))
     audit.event_record(
-        actor=user, case_id=case.pk, action="reference.update", target=reference, details={"fields": changed}
+        actor=user, case_id=case.pk, action=Action.REFERENCE_UPDATE, target=reference, details={"fields": changed}
     )
     return reference

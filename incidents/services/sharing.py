@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.services import email_render_and_queue
 from audit import services as audit
+from audit.actions import Action
 
 from ..models import Case, Invitation, Membership, Role
 
@@ -20,7 +21,7 @@ from ..models import Case, Invitation, Membership, Role
 def membership_add(*, case: Case, user, role: str, added_by=None) -> Membership:
     membership = Membership.objects.create(case=case, user=user, role=role, invited_by=added_by)
     audit.event_record(
-        actor=added_by, case_id=case.pk, action="membership.add", target=membership, details={"role": role}
+        actor=added_by, case_id=case.pk, action=Action.MEMBERSHIP_ADD, target=membership, details={"role": role}
     )
     return membership
 
@@ -32,7 +33,7 @@ def membership_revoke(*, membership: Membership, revoked_by) -> Membership:
     audit.event_record(
         actor=revoked_by,
         case_id=membership.case_id,
-        action="membership.revoke",
+        action=Action.MEMBERSHIP_REVOKE,
         target=membership,
         details={"role": membership.role, "user_id": membership.user_id},
     )
@@ -74,7 +75,7 @@ def invitation_create(*, user, case: Case, email: str, role: str) -> tuple[Invit
     audit.event_record(
         actor=user,
         case_id=case.pk,
-        action="invitation.create",
+        action=Action.INVITATION_CREATE,
         target=invitation,
         details={"email": email, "role": role},
     )
@@ -100,7 +101,7 @@ def invitation_cancel(*, user, invitation: Invitation) -> Invitation:
     audit.event_record(
         actor=user,
         case_id=invitation.case_id,
-        action="invitation.cancel",
+        action=Action.INVITATION_CANCEL,
         target=invitation,
         details={"email": invitation.email},
     )
@@ -132,7 +133,7 @@ def invitation_accept(*, user, token: str) -> Membership:
     audit.event_record(
         actor=user,
         case_id=invitation.case_id,
-        action="invitation.accept",
+        action=Action.INVITATION_ACCEPT,
         target=invitation,
         details={"role": invitation.role, "membership_id": membership.pk},
     )
@@ -176,7 +177,7 @@ def ownership_transfer(*, user, case: Case, to: Membership) -> Membership:
     audit.event_record(
         actor=user,
         case_id=case.pk,
-        action="membership.transfer",
+        action=Action.MEMBERSHIP_TRANSFER,
         target=to,
         details={"from_user": user.pk, "to_user": to.user_id},
     )

@@ -54,7 +54,7 @@ def _settings_page(request, membership, *, form, child_form, status: int) -> Htt
     return render(
         request,
         "incidents/case_settings.html",
-        case_context(membership, form=form, child_form=child_form, children=case.children.all()),
+        case_context(membership, form=form, child_form=child_form, children=queries.case_children(case)),
         status=status,
     )
 

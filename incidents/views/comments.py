@@ -14,8 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import access
 from ..forms.comments import CommentForm
-from ..models import Comment, Incident
+from ..models import Comment
 from ..pages import case_context, form_errors
+from ..queries.comments import comments_of
+from ..queries.incidents import incidents_of
 from ..services import comments as services
 
 
@@ -27,7 +29,7 @@ def thread_url(case_id: int, incident_id: int | None) -> str:
 
 
 def _comment(membership, comment_id: int) -> Comment:
-    return get_object_or_404(Comment.objects.filter(case=membership.case).select_related("incident"), pk=comment_id)
+    return get_object_or_404(comments_of(membership.case), pk=comment_id)
 
 
 def _form_page(request, membership, form, *, incident, comment=None, status: int) -> HttpResponse:
@@ -54,7 +56,7 @@ def comment_add(request: HttpRequest, case_id: int, incident_id: int | None = No
     incident = None
     if incident_id is not None:
         # Only an incident of this case: another case's incident is not found here, and nothing is saved.
-        incident = get_object_or_404(Incident.objects.filter(case=membership.case), pk=incident_id)
+        incident = get_object_or_404(incidents_of(membership.case), pk=incident_id)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:

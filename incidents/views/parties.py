@@ -45,7 +45,7 @@ def party_new(request: HttpRequest, case_id: int) -> HttpResponse:
 def party_detail(request: HttpRequest, case_id: int, party_id: int) -> HttpResponse:
     membership = access.require(request.user, case_id)
     case = membership.case
-    party = get_object_or_404(Party.objects.filter(case=case), pk=party_id)
+    party = get_object_or_404(queries.parties_of(case), pk=party_id)
     page_view_record(user=request.user, case=case, page="person", target=party)
     incidents = timeline_entries(case, queries.party_incidents(case, party), summary_words=30)
     return render(
@@ -64,7 +64,7 @@ def party_detail(request: HttpRequest, case_id: int, party_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def party_edit(request: HttpRequest, case_id: int, party_id: int) -> HttpResponse:
     membership = access.require(request.user, case_id, access.EDIT)
-    party = get_object_or_404(Party.objects.filter(case=membership.case), pk=party_id)
+    party = get_object_or_404(queries.parties_of(membership.case), pk=party_id)
     initial = {name: getattr(party, name) for name in services.PARTY_FIELDS}
     form = PartyForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():

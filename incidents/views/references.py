@@ -9,7 +9,6 @@ from django.views.decorators.http import require_http_methods
 
 from .. import access
 from ..forms.references import ReferenceForm
-from ..models import AgencyReference
 from ..pages import case_context, form_errors
 from ..queries import references as queries
 from ..services import references as services
@@ -48,7 +47,7 @@ def reference_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reference_edit(request: HttpRequest, case_id: int, reference_id: int) -> HttpResponse:
     membership = access.require(request.user, case_id, access.EDIT)
-    reference = get_object_or_404(AgencyReference.objects.filter(case=membership.case), pk=reference_id)
+    reference = get_object_or_404(queries.references_of(membership.case), pk=reference_id)
     initial = {name: getattr(reference, name) for name in services.REFERENCE_FIELDS}
     initial["incidents"] = list(reference.incidents.values_list("pk", flat=True))
     form = ReferenceForm(request.POST if request.method == "POST" else None, case=membership.case, initial=initial)

@@ -26,9 +26,6 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 import accounts.forms
-import accounts.views.email
-import accounts.views.tokens
-import accounts.views.two_factor
 import incidents.forms.cases
 import incidents.forms.comments
 import incidents.forms.evidence
@@ -68,9 +65,6 @@ FORM_MODULES = [
     incidents.forms.comments,
     incidents.forms.sharing,
     accounts.forms,
-    accounts.views.tokens,
-    accounts.views.two_factor,
-    accounts.views.email,
 ]
 
 
@@ -109,10 +103,10 @@ TARGETS = [
     Target(accounts.forms.SignUpForm, "accounts:signup", (), anonymous=True, extra={"password1": PASSWORD}),
     Target(accounts.forms.ProfileForm, "accounts:profile", ()),
     Target(accounts.forms.QueuedPasswordResetForm, "accounts:password_reset", (), anonymous=True),
-    Target(accounts.views.tokens.TokenForm, "accounts:tokens", ()),
-    Target(accounts.views.email.EmailChangeForm, "accounts:email_change", ()),
-    Target(accounts.views.two_factor.ReauthForm, "accounts:reauth", (), blind=True),
-    Target(accounts.views.two_factor.CodeForm, "accounts:two_factor_setup", (), blind=True),
+    Target(accounts.forms.TokenForm, "accounts:tokens", ()),
+    Target(accounts.forms.EmailChangeForm, "accounts:email_change", ()),
+    Target(accounts.forms.ReauthForm, "accounts:reauth", (), blind=True),
+    Target(accounts.forms.CodeForm, "accounts:two_factor_setup", (), blind=True),
     Target(accounts.forms.LoginForm, "accounts:login", (), anonymous=True, blind=True),
 ]
 

@@ -160,3 +160,20 @@ def test_role_table_is_what_the_design_says():
     assert access.can(Role.EDITOR, access.EDIT) and not access.can(Role.EDITOR, access.MANAGE)
     assert access.can(Role.ADVOCATE, access.EXPORT) and not access.can(Role.ADVOCATE, access.EDIT)
     assert access.can(Role.VIEWER, access.VIEW) and not access.can(Role.VIEWER, access.COMMENT)
+
+
+def test_the_gate_records_nothing_and_each_page_read_records_itself_once(client, world):
+    case, people, _ = world
+    owner = people["owner"]
+    before = AuditEvent.objects.filter(case_id=case.pk).count()
+    access.require(owner, case.pk, access.MANAGE)
+    assert AuditEvent.objects.filter(case_id=case.pk).count() == before
+    client.force_login(owner)
+    assert client.get(reverse("incidents:reference_list", args=[case.pk])).status_code == 200
+    views = AuditEvent.objects.filter(case_id=case.pk, actor_id=owner.pk, action="view")
+    assert list(views.values_list("details", flat=True)) == [{"page": "references"}]
+    # A write is not a read: posting a new reference records the reference, not a page view.
+    client.post(
+        reverse("incidents:reference_new", args=[case.pk]), {"kind": "police", "number": "X1", "status": "open"}
+    )
+    assert views.count() == 1
