@@ -57,6 +57,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Raised to end every session of this account at once (log out everywhere, a new
     # password or two-factor device): it is part of the session's auth hash.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # One email at most an hour telling the owner what members did on their cases; switchable off.
+    digest_enabled = models.BooleanField("email me when others act on my cases", default=True)
+    digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -109,3 +112,25 @@ class AccessToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class SignIn(models.Model):
+    """One attempt to sign in to an account, kept for its owner's "Recent sign-ins" page: when, which
+    browser and device, and the network shortened ("81.2.x.x"). The full address is never kept here."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_ins")
+    at = models.DateTimeField(default=timezone.now)
+    succeeded = models.BooleanField()
+    browser = models.CharField(max_length=100, blank=True)
+    device = models.CharField(max_length=100, blank=True)
+    network = models.CharField(max_length=50, blank=True)
+    # A hash of the session key of a successful sign-in: finds the session to end it.
+    session_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "at"], name="signin_user_at")]
+
+    def __str__(self) -> str:
+        return f"{'Sign-in' if self.succeeded else 'Failed sign-in'} to {self.user_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -29,6 +29,10 @@ class Case(models.Model):
     require_two_factor = models.BooleanField(default=False)
     # This case's evidence key, encrypted with the installation's master key.
     wrapped_key = models.BinaryField(null=True, blank=True, editable=False)
+    # Who the record is about and how a reader reaches them: the dossier's cover prints what the
+    # person asking for it chooses to show.
+    subject_name = models.CharField("who this record is about", max_length=150, blank=True)
+    subject_contact = models.TextField("how to contact them", max_length=1000, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -181,6 +185,13 @@ class Incident(models.Model):
     logged_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     revision_count = models.PositiveIntegerField(default=1)
+    # A wrong or duplicate incident is withdrawn, never deleted: it leaves counts, charts and the
+    # dossier's chronology, and the dossier's statement of record lists it as withdrawn.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True, max_length=2000)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Everything searchable, joined by the services; PostgreSQL indexes it with GIN.
     search_text = models.TextField(blank=True, editable=False)
 
@@ -194,6 +205,10 @@ class Incident(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or self.get_kind_display()
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 # What an incident says, as typed: every revision snapshots these, the dossier prints them.
@@ -250,6 +265,8 @@ class IncidentRevision(models.Model):
     data = models.JSONField()
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     edited_at = models.DateTimeField(default=timezone.now)
+    # Why it was changed, in the editor's words (optional).
+    reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["incident", "number"]
@@ -356,6 +373,23 @@ class Evidence(models.Model):
     @property
     def is_image(self) -> bool:
         return is_inline_image(self.content_type)
+
+
+class EvidenceNote(models.Model):
+    """A note kept on an exhibit, for example the description typed when the same file was added again
+    and linked to another incident. The exhibit's own description is never changed by it."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="notes")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    body = models.TextField(max_length=5000)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["evidence", "added_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.evidence_id}"
 
 
 class Invitation(models.Model):
