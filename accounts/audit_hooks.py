@@ -1,7 +1,9 @@
 """Account events go into the audit trail's account chain.
 
 Django's own log-in and log-out views announce themselves only through the auth
-signals, so these receivers are the one place that records them.
+signals, so these receivers are the one place that records them (through accounts.services, which
+also keeps the owner's "Recent sign-ins"). Addresses are recorded shortened to the network
+("81.2.x.x", accounts.requests.network_of), never in full.
 """
 
 from axes.signals import user_locked_out
@@ -10,29 +12,28 @@ from django.contrib.auth import signals
 from audit import services as audit
 from audit.actions import Action
 
+from . import services
 from .middleware import mark_session_start
-from .requests import client_address
+from .requests import client_address, network_of
+
+# Set on the request by the quick exit view before it logs out (accounts.views.quick_exit).
+QUICK_EXIT_FLAG = "quick_exit"
 
 
 def on_login(sender, request, user, **kwargs):
-    audit.event_record(
-        actor=user, action=Action.ACCOUNT_LOGIN, target=user, details={"address": client_address(request)}
-    )
+    # The audit event and the row of the owner's "Recent sign-ins" (services.login_record).
+    services.login_record(user=user, request=request)
 
 
 def on_logout(sender, request, user, **kwargs):
-    if user is not None:
-        audit.event_record(
-            actor=user, action=Action.ACCOUNT_LOGOUT, target=user, details={"address": client_address(request)}
-        )
+    # Quick exit records its own event (services.quick_exit_record) before it logs out.
+    if user is not None and not getattr(request, QUICK_EXIT_FLAG, False):
+        services.logout_record(user=user, request=request)
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # The attempted username is kept; the password never reaches here (Django cleanses it).
-    audit.event_record(
-        action=Action.ACCOUNT_LOGIN_FAILED,
-        details={"username": str(credentials.get("username", ""))[:254], "address": client_address(request)},
-    )
+    services.login_failure_record(username=str(credentials.get("username", "")), request=request)
 
 
 def on_locked_out(sender, request, username, ip_address, **kwargs):
@@ -40,7 +41,10 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
     # Sent at the failure that locks, and again for each attempt made during the lock.
     audit.event_record(
         action=Action.ACCOUNT_LOCKED_OUT,
-        details={"username": str(username or "")[:254], "address": ip_address or client_address(request)},
+        details={
+            "username": str(username or "")[:254],
+            "address": network_of(ip_address or "") or client_address(request),
+        },
     )
 
 

@@ -54,7 +54,9 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = get_user_model()
-        fields = ["full_name", "initials", "time_zone"]
+        fields = ["full_name", "initials", "time_zone", "digest_enabled"]
+        labels = {"digest_enabled": "Email me when others act on my cases"}
+        help_texts = {"digest_enabled": "At most one email an hour, saying what others did on cases you own."}
 
     def clean_initials(self) -> str:
         initials = self.cleaned_data["initials"].strip().upper()

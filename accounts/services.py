@@ -8,7 +8,10 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from importlib import import_module
 
+from axes.models import AccessAttempt, AccessLog
+from django.conf import settings
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.db import transaction
 from django.db.models import F
@@ -24,8 +27,9 @@ from audit import services as audit
 from audit.actions import Action
 from referral_tracker.celery import publish
 
-from .models import AccessToken, User, initials_from_name
-from .requests import client_address
+from . import queries
+from .models import AccessToken, SignIn, User, initials_from_name
+from .requests import client_address, client_browser_and_device
 from .tasks import send_email
 from .two_factor import has_two_factor
 
@@ -79,11 +83,15 @@ def user_sign_up(*, email: str, full_name: str, password: str, initials: str = "
 
 
 @transaction.atomic
-def user_profile_update(*, user, full_name: str, initials: str, time_zone: str):
+def user_profile_update(*, user, full_name: str, initials: str, time_zone: str, digest_enabled: bool | None = None):
     user.full_name = full_name.strip()
     user.initials = initials.upper()
     user.time_zone = time_zone
-    user.save(update_fields=["full_name", "initials", "time_zone"])
+    fields = ["full_name", "initials", "time_zone"]
+    if digest_enabled is not None:
+        user.digest_enabled = digest_enabled
+        fields.append("digest_enabled")
+    user.save(update_fields=fields)
     audit.event_record(actor=user, action=Action.ACCOUNT_PROFILE_UPDATE, target=user)
     return user
 
@@ -242,6 +250,7 @@ def other_sessions_end(*, request: HttpRequest, user: User, reason: str = "") ->
     """
     _session_epoch_raise(user)
     update_session_auth_hash(request, user)
+    _sign_ins_end(SignIn.objects.filter(user=user).exclude(pk=request.session.get(queries.SIGN_IN_SESSION_KEY)))
     audit.event_record(
         actor=user,
         action=Action.ACCOUNT_OTHER_SESSIONS_ENDED,
@@ -254,4 +263,118 @@ def other_sessions_end(*, request: HttpRequest, user: User, reason: str = "") ->
 def all_sessions_end(*, user: User, address: str) -> None:
     """Log out everywhere: every session of `user` ends, the caller's too (the caller then logs it out)."""
     _session_epoch_raise(user)
+    _sign_ins_end(SignIn.objects.filter(user=user))
     audit.event_record(actor=user, action=Action.ACCOUNT_LOGOUT_EVERYWHERE, target=user, details={"address": address})
+
+
+def _sign_ins_end(sign_ins) -> None:
+    """Mark the successful sign-ins among `sign_ins` that are still open as ended, now."""
+    sign_ins.filter(succeeded=True, ended_at__isnull=True).update(ended_at=timezone.now())
+
+
+def _this_sign_in(request: HttpRequest | None):
+    """The SignIn rows of the request's own session (none when it has no note of one)."""
+    sign_in_id = getattr(request, "session", {}).get(queries.SIGN_IN_SESSION_KEY)
+    return SignIn.objects.filter(pk=sign_in_id if isinstance(sign_in_id, int) else None)
+
+
+@transaction.atomic
+def session_end(*, request: HttpRequest, user: User, session_hash: str) -> bool:
+    """End one other session of `user`, named by the hash of its key: it is deleted from the session
+    store, so that browser is logged out at its next request. False if there is no such live session
+    of this user, or it is the request's own (which ends with Log out)."""
+    current = request.session.session_key
+    for session in queries.live_sessions(user, current_key=current):
+        if session.hash == session_hash and not session.current:
+            store = import_module(settings.SESSION_ENGINE).SessionStore
+            store(session_key=session.key).delete()
+            details = {"address": client_address(request)}
+            if session.sign_in is not None:
+                _sign_ins_end(SignIn.objects.filter(pk=session.sign_in.pk))
+                details.update(browser=session.sign_in.browser, device=session.sign_in.device)
+            audit.event_record(actor=user, action=Action.ACCOUNT_SESSION_END, target=user, details=details)
+            return True
+    return False
+
+
+# Signing in and out: called by the auth signals' receivers (audit_hooks), which are the only place
+# Django's own log-in and log-out views announce themselves.
+
+
+def _sign_in_create(*, user: User, request: HttpRequest | None, succeeded: bool, session_key: str = "") -> SignIn:
+    browser, device = client_browser_and_device(request)
+    return SignIn.objects.create(
+        user=user,
+        succeeded=succeeded,
+        browser=browser[:100],
+        device=device[:100],
+        network=client_address(request)[:50],
+        session_hash=queries.session_hash(session_key) if session_key else "",
+    )
+
+
+@transaction.atomic
+def login_record(*, user: User, request: HttpRequest) -> SignIn:
+    """A log-in: its SignIn row (noted in the session, see accounts.queries) and its audit event."""
+    session = request.session
+    if session.session_key is None:
+        session.save()  # login() flushed another account's session: the new one needs its key now
+    sign_in = _sign_in_create(user=user, request=request, succeeded=True, session_key=session.session_key or "")
+    session[queries.SIGN_IN_SESSION_KEY] = sign_in.pk
+    audit.event_record(
+        actor=user, action=Action.ACCOUNT_LOGIN, target=user, details={"address": client_address(request)}
+    )
+    return sign_in
+
+
+@transaction.atomic
+def login_failure_record(*, username: str, request: HttpRequest | None) -> SignIn | None:
+    """A failed log-in: its audit event, and, for an account that exists, a SignIn row its owner sees.
+
+    An attempt that django-axes refused because of a lock is not a wrong password, and the owner's
+    list would call it one: it gets no row (axes did not count the failure when it left
+    axes_failures_since_start unset; the lock itself is audited as account.locked_out)."""
+    refused_by_lock = (
+        getattr(request, "axes_locked_out", False) and getattr(request, "axes_failures_since_start", None) is None
+    )
+    user = get_user_model().objects.filter(email__iexact=username.strip()).first() if username.strip() else None
+    sign_in = None
+    if user is not None and not refused_by_lock:
+        sign_in = _sign_in_create(user=user, request=request, succeeded=False)
+    audit.event_record(
+        action=Action.ACCOUNT_LOGIN_FAILED, details={"username": username[:254], "address": client_address(request)}
+    )
+    return sign_in
+
+
+@transaction.atomic
+def logout_record(*, user: User, request: HttpRequest | None) -> None:
+    """A log-out (Log out, or the 12-hour limit): this session's sign-in ends; audited."""
+    _sign_ins_end(_this_sign_in(request))
+    audit.event_record(
+        actor=user, action=Action.ACCOUNT_LOGOUT, target=user, details={"address": client_address(request)}
+    )
+
+
+@transaction.atomic
+def quick_exit_record(*, user: User, request: HttpRequest) -> None:
+    """Quick exit, just before the view logs the session out: its sign-in ends; audited as
+    account.quick_exit (the log-out that follows adds no account.logout of its own)."""
+    _sign_ins_end(_this_sign_in(request))
+    audit.event_record(
+        actor=user, action=Action.ACCOUNT_QUICK_EXIT, target=user, details={"address": client_address(request)}
+    )
+
+
+def personal_data_sweep() -> dict[str, int]:
+    """Forget what is no longer needed (beat runs this: accounts.tasks.sweep). Not audited: nothing a
+    person did. django-axes' attempts once their cool-off is over (each holds a full address, and
+    axes itself clears them only when someone logs in or fails to), any log of its successful log-ins
+    (AXES_DISABLE_ACCESS_LOG stops new ones), and sign-ins older than the owner's list shows."""
+    now = timezone.now()
+    counts = {
+        "attempts": AccessAttempt.objects.filter(attempt_time__lte=now - settings.AXES_COOLOFF_TIME).delete()[0],
+        "access_logs": AccessLog.objects.all().delete()[0],
+        "sign_ins": SignIn.objects.filter(at__lt=now - dt.timedelta(days=queries.RECENT_SIGN_IN_DAYS)).delete()[0],
+    }
+    return counts

@@ -9,3 +9,11 @@ def send_email(*, to: list[str], subject: str, body: str, html: str | None = Non
     if html:
         message.attach_alternative(html, "text/html")
     message.send()
+
+
+@shared_task(name="accounts.sweep")
+def sweep() -> None:
+    """Beat, every ACCOUNTS_SWEEP_SECONDS: forget what is no longer needed (services.personal_data_sweep)."""
+    from . import services  # services imports this module (send_email)
+
+    services.personal_data_sweep()

@@ -9,13 +9,14 @@
 """
 
 import functools
+import re
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -76,13 +77,74 @@ def mark_reauthenticated(request) -> None:
     request.session[REAUTH_AT] = time.time()
 
 
+# Coming back after "Confirm it is you": a form posted just before is kept (minus its secrets) until the
+# page shows it again, and a download asked for is started on the page it was asked from.
+REAUTH_FORM = "reauth_form"
+REAUTH_DOWNLOAD = "reauth_download"
+NOT_KEPT = re.compile(r"password|secret|csrf|token|otp|^code$", re.IGNORECASE)
+
+
+def _to_reauth(request, next_url: str):
+    return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': next_url})}")
+
+
+def _keep_posted_form(request) -> None:
+    if request.method == "POST":
+        fields = {name: request.POST.getlist(name) for name in request.POST if not NOT_KEPT.search(name)}
+        request.session[REAUTH_FORM] = {"path": request.path, "fields": fields}
+
+
+def form_typed_before_reauth(request) -> QueryDict | None:
+    """What was posted to this page when the password was asked for, once, on the page's next GET."""
+    kept = request.session.get(REAUTH_FORM)
+    if request.method != "GET" or not kept or kept.get("path") != request.path:
+        return None
+    del request.session[REAUTH_FORM]
+    data = QueryDict(mutable=True)
+    for name, values in kept["fields"].items():
+        data.setlist(name, values)
+    return data
+
+
 def reauth_redirect(request):
     """None if the password or a code was given in the last 10 minutes, else the redirect to give it.
 
-    Views call this after the case gate, so that a stranger still gets 404, not a password prompt."""
+    A form posted here is kept (form_typed_before_reauth gives it back). Views call this after the case
+    gate, so that a stranger still gets 404, not a password prompt."""
     if recently_authenticated(request):
         return None
-    return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': request.get_full_path()})}")
+    _keep_posted_form(request)
+    return _to_reauth(request, request.get_full_path())
+
+
+def _same_site_page(request, url: str) -> str:
+    """The path (and query) of a URL on this site, or "" for anything else."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("", "http", "https") or (parts.netloc and parts.netloc != request.get_host()):
+        return ""
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return path if path.startswith("/") and not path.startswith("//") else ""
+
+
+def reauth_redirect_for_download(request, *, page: str):
+    """Like reauth_redirect, for a download: after the password, back to the page the download was asked
+    from (the Referer, if it is on this site, else `page`), where it then starts (pending_download)."""
+    if recently_authenticated(request):
+        return None
+    back = _same_site_page(request, request.headers.get("Referer", "")) or page
+    if back == request.get_full_path():
+        back = page
+    request.session[REAUTH_DOWNLOAD] = {"url": request.get_full_path(), "page": back}
+    return _to_reauth(request, back)
+
+
+def pending_download(request) -> str:
+    """The download to start on this page, asked for before the password was given again: once."""
+    kept = request.session.get(REAUTH_DOWNLOAD)
+    if not kept or kept.get("page") != request.get_full_path() or not recently_authenticated(request):
+        return ""
+    del request.session[REAUTH_DOWNLOAD]
+    return kept["url"]
 
 
 def recent_auth_required(view):
@@ -91,13 +153,14 @@ def recent_auth_required(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not recently_authenticated(request):
-            return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': request.get_full_path()})}")
+            _keep_posted_form(request)
+            return _to_reauth(request, request.get_full_path())
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-ALWAYS_ALLOWED = ("accounts:two_factor_verify", "accounts:logout")
+ALWAYS_ALLOWED = ("accounts:two_factor_verify", "accounts:logout", "accounts:quick_exit")
 
 
 class TwoFactorMiddleware:

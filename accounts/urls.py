@@ -64,6 +64,8 @@ urlpatterns = [
     ),
     # Sessions
     path("logout-everywhere/", sessions.logout_everywhere, name="logout_everywhere"),
+    path("sessions/end/", sessions.session_end, name="session_end"),
+    path("quick-exit/", sessions.quick_exit, name="quick_exit"),
     # Two-step verification, and giving the password or a code again before a sensitive action
     path("two-step/", two_factor.status, name="two_factor_status"),
     path("two-step/set-up/", two_factor.setup, name="two_factor_setup"),

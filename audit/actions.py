@@ -88,6 +88,9 @@ class Action(models.TextChoices):
     ACCOUNT_TOKEN_CREATE = "account.token_create", "created an API token"
     ACCOUNT_TOKEN_REVOKE = "account.token_revoke", "revoked an API token"
 
+    # The activity log itself
+    ACTIVITY_EXPORT = "activity.export", "exported the activity log"
+
 
 # The fuller sentence, filled from the event's details. Used only when every field it names is in
 # the details (a string or a number); otherwise the member's label is shown.
@@ -121,6 +124,87 @@ BY_FLAG: dict[Action, tuple[str, dict[bool, str]]] = {
     ),
 }
 
+# The sentence when the activity log knows the event's target, filled with {target}: the target's
+# current words as the case's reads give them ("exhibit SW/3: screenshot of the thread", 'the incident
+# "Letter to my employer" (10 Sep 2026)', "reference HCC/CSC/2026/048213"), and any detail named. The
+# first sentence of the tuple whose fields are all known is used; else TEMPLATES, else the label.
+WITH_TARGET: dict[Action, tuple[str, ...]] = {
+    Action.CHILD_ADD: ("added the child {target}",),
+    Action.CHILD_REMOVE: ("removed the child {target}",),
+    Action.MEMBERSHIP_ADD: ("added {target} as {role}", "added {target} to the case"),
+    Action.MEMBERSHIP_REVOKE: ("removed {target} from the case",),
+    Action.MEMBERSHIP_TRANSFER: ("handed the case to {target}",),
+    Action.PARTY_CREATE: ("added {target} to the people and organisations",),
+    Action.PARTY_UPDATE: ("changed the details of {target}",),
+    Action.REFERENCE_CREATE: ("added {target}",),
+    Action.REFERENCE_UPDATE: ("changed {target}",),
+    Action.INCIDENT_LOG: ("logged {target}",),
+    Action.INCIDENT_EDIT: ("changed {target}",),
+    Action.INCIDENT_WITHDRAW: ("withdrew {target}",),
+    Action.COMMENT_ADD: ("added a comment on {target}",),
+    Action.COMMENT_EDIT: ("changed a comment on {target}",),
+    Action.COMMENT_DELETE: ("deleted a comment on {target}",),
+    Action.EVIDENCE_ATTACH: ("added {target}",),
+    Action.EVIDENCE_DUPLICATE: ("uploaded {target} again",),
+    Action.EVIDENCE_UPDATE: ("changed {target}",),
+    Action.EVIDENCE_WITHDRAW: ("withdrew {target}",),
+    Action.EVIDENCE_NOTE: ("added a note to {target}",),
+    Action.EVIDENCE_VIEW: ("viewed {target}",),
+    Action.EVIDENCE_PREVIEW: ("previewed {target}",),
+    Action.EVIDENCE_DOWNLOAD: ("downloaded {target}",),
+    Action.DOSSIER_REQUEST: ("asked for {target}",),
+    Action.DOSSIER_DONE: ("finished making {target}",),
+    Action.DOSSIER_FAILED: ("could not make {target}",),
+    Action.DOSSIER_DOWNLOAD_PDF: ("downloaded {target}",),
+    Action.DOSSIER_DOWNLOAD_PACK: ("downloaded the evidence pack of {target}",),
+}
+
+# Said of an action that is not registered (an event older than the registry, say): never its raw code.
+UNKNOWN = "did something the activity log has no words for"
+
+# Details whose value is shown only if it is a plain word or two: a page name or a role is a code
+# ("person", "editor"), and a code with a dot or underscore in it must never reach a person.
+PLAIN_WORD_FIELDS = frozenset({"page", "role"})
+
+# The pages of a case, as the folded "looked at ..." row names them (services.activity.page_view_record
+# stores the page's name in the details). {target} is the page's subject (an incident, a person).
+PAGES: dict[str, tuple[str, str]] = {
+    # page: (with the target, without it)
+    "summary": ("the case summary", "the case summary"),
+    "timeline": ("the timeline", "the timeline"),
+    "incident": ("{target}", "an incident"),
+    "people": ("the people and organisations", "the people and organisations"),
+    "person": ("the page about {target}", "the page about a person or organisation"),
+    "references": ("the reference numbers", "the reference numbers"),
+    "evidence": ("the exhibits", "the exhibits"),
+    "dossiers": ("the dossiers", "the dossiers"),
+    "sharing": ("who the case is shared with", "who the case is shared with"),
+    "settings": ("the case settings", "the case settings"),
+    "activity": ("the activity log", "the activity log"),
+}
+SOME_PAGE = "a page of the case"
+
+# The kinds of action the activity log can be filtered by, in words: (key, words, action patterns).
+# Every registered action is in exactly one group (tests/incidents/test_activity.py walks them).
+GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("incidents", "Incidents", ("incident.", "comment.")),
+    ("exhibits", "Exhibits", ("evidence.",)),
+    ("people", "People and references", ("party.", "reference.")),
+    ("dossiers", "Dossiers", ("dossier.",)),
+    ("sharing", "Sharing", ("membership.", "invitation.")),
+    ("pages", "Looking at pages", ("view",)),
+    ("account", "The case and accounts", ("case.", "child.", "account.", "activity.")),
+)
+
+
+def group_actions(key: str) -> list[str]:
+    """The stored values of every registered action in the group `key` (KeyError if there is no such group).
+    A pattern ending in "." is a prefix ("evidence."); any other is one action ("view")."""
+    patterns = {name: patterns for name, _, patterns in GROUPS}[key]
+    prefixes = tuple(p for p in patterns if p.endswith("."))
+    return [m.value for m in Action if m.value in patterns or m.value.startswith(prefixes)]
+
+
 _formatter = string.Formatter()
 
 
@@ -140,26 +224,56 @@ def _text(value) -> str | None:
     return None
 
 
-def describe(action: str, details: dict | None = None) -> str:
+def _plain(name: str, text: str | None) -> str | None:
+    if text is not None and name in PLAIN_WORD_FIELDS and not all(ch.isalpha() or ch == " " for ch in text):
+        return None
+    return text
+
+
+def _fill(template: str, values: dict) -> str | None:
+    filled = {name: _plain(name, _text(values.get(name))) for name in fields(template)}
+    if all(text is not None for text in filled.values()):
+        return template.format_map(filled)
+    return None
+
+
+def describe(action: str, details: dict | None = None, target: str | None = None) -> str:
     """What an event says to a person: "viewed exhibit AJ/3", "looked at the timeline page".
 
-    Filled from the details where they help; a detail that is missing or unusable falls back to the
-    action's plain label, never to the raw code. An action that is not registered (an old event, say)
-    is shown as its raw code.
+    `target` is what the event was done to, in words, as the activity log's read found it now (None when
+    it is not known); the sentence names it where it can. Otherwise filled from the details where they
+    help; a detail that is missing or unusable falls back to the action's plain label. An action that is
+    not registered (an old event, say) is said in general words: never the raw code.
     """
     try:
         member = Action(action)
     except ValueError:
-        return action
+        return UNKNOWN
     details = details if isinstance(details, dict) else {}
     if member in BY_FLAG:
         key, sentences = BY_FLAG[member]
         flag = details.get(key)
         if isinstance(flag, bool):
             return sentences[flag]
+    candidates = WITH_TARGET.get(member, ()) if _text(target) is not None else ()
+    for template in candidates:
+        sentence = _fill(template, {**details, "target": target})
+        if sentence is not None:
+            return sentence
     template = TEMPLATES.get(member)
     if template is not None:
-        values = {name: _text(details.get(name)) for name in fields(template)}
-        if all(text is not None for text in values.values()):
-            return template.format_map(values)
+        sentence = _fill(template, details)
+        if sentence is not None:
+            return sentence
     return member.label
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def describe_views(page, count: int, target: str | None = None) -> str:
+    """One person's looks at one page on one day, folded into one row: "looked at the timeline 12 times"."""
+    with_target, without = PAGES.get(page, (SOME_PAGE, SOME_PAGE)) if isinstance(page, str) else (SOME_PAGE,) * 2
+    where = with_target.format(target=target.strip()) if _text(target) is not None else without
+    return f"looked at {where} {_times(count)}"

@@ -14,7 +14,7 @@ from referral_tracker.rest import CaseScopedViewSet, raise_as_drf
 from . import services
 from .downloads import dossier_file_response
 from .models import Dossier
-from .rules import dossier_options
+from .rules import COVER_CHOICES, dossier_options
 
 
 class DossierSerializer(serializers.ModelSerializer):
@@ -23,6 +23,18 @@ class DossierSerializer(serializers.ModelSerializer):
     date_to = serializers.DateField(write_only=True, required=False, allow_null=True)
     photos = serializers.ChoiceField(choices=["inline", "listed"], write_only=True, default="inline")
     redact = serializers.BooleanField(write_only=True, default=True)
+    # Left out: the audience's default (rules.COVER_DEFAULTS).
+    cover_subject = serializers.BooleanField(
+        write_only=True, required=False, help_text="Print who the record is about on the cover."
+    )
+    cover_contact = serializers.BooleanField(
+        write_only=True, required=False, help_text="Print how to contact them on the cover."
+    )
+    cover_references = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        help_text="Print the police crime reference and social services case number on the cover.",
+    )
 
     class Meta:
         model = Dossier
@@ -46,13 +58,16 @@ class DossierSerializer(serializers.ModelSerializer):
             "date_to",
             "photos",
             "redact",
+            "cover_subject",
+            "cover_contact",
+            "cover_references",
         ]
         # Everything but the options a request is made with (the write-only fields above) is the server's.
         read_only_fields = fields[: fields.index("audience")]
 
     def validate(self, data):
         """What the dossier is made with (rules.dossier_options), as the only validated value."""
-        fields = ("audience", "date_from", "date_to", "photos", "redact")
+        fields = ("audience", "date_from", "date_to", "photos", "redact", *COVER_CHOICES)
         try:
             return {"options": dossier_options(**{name: data.get(name) for name in fields})}
         except DjangoValidationError as error:

@@ -27,16 +27,17 @@ from django.utils.text import get_valid_filename
 from audit.actions import Action
 from audit.models import case_chain
 from audit.verify import verify_chain
-from incidents.models import Case, Evidence, Incident
+from incidents.models import AgencyReference, Case, Evidence, Incident
 from incidents.queries.activity import actor_names, incident_record_events
 from incidents.queries.cases import case_children, case_summary
 from incidents.queries.evidence import case_exhibits, exhibit_incident_ids
-from incidents.queries.incidents import incident_links, incident_rows, when_text
+from incidents.queries.incidents import incident_links, incident_rows, when_text, withdrawn_in_period
 from incidents.queries.parties import case_parties
 from incidents.queries.references import case_references
 from vault import store
+from vault.downloads import spreadsheet_safe  # manifest.csv's cells: no formula runs
 
-from . import pdf, signing
+from . import exhibit_text, pdf, signing
 from .models import Dossier
 
 # progress(percent, stage) -> False once this run has lost its claim on the row.
@@ -102,6 +103,21 @@ def _size(n: int) -> str:
     return str(n)
 
 
+def withdrawn_entries(case: Case, start: dt.datetime | None, end: dt.datetime | None) -> list[pdf.WithdrawnEntry]:
+    """The period's withdrawn incidents, for the statement of record (the chronology leaves them out)."""
+    return [
+        pdf.WithdrawnEntry(
+            number=f"W{n}",
+            when=when_text(row["occurred_at"], row["occurred_precision"], case.zone),
+            title=Incident.display_title_for(row["title"], row["kind"]),
+            reason=row["withdrawn_reason"],
+            withdrawn=f"Withdrawn {_local(row['withdrawn_at'], case):%-d %b %Y %H:%M %Z} by "
+            f"{row['withdrawn_by_name'] or 'a former member'}",
+        )
+        for n, row in enumerate(withdrawn_in_period(case, start, end), start=1)
+    ]
+
+
 def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
     """Everything the document shows, read through incidents.queries and the audit trail, and the
     exhibits in mark order."""
@@ -123,7 +139,7 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
     links = incident_links(case, list(numbers), exhibits=True)
     kinds = dict(Incident.Kind.choices)
     precisions = dict(Incident.Precision.choices)
-    titles = {row["id"]: row["title"] or kinds.get(row["kind"], row["kind"]) for row in incidents}
+    titles = {row["id"]: Incident.display_title_for(row["title"], row["kind"]) for row in incidents}
     entries = []
     for row in incidents:
         pk, kind, precision = row["id"], row["kind"], row["occurred_precision"]
@@ -139,7 +155,10 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
                 impact=row["impact"],
                 where=" ".join(x for x in (row["platform"], row["url"]) if x),
                 parties=[f"{party.name} ({party.role})" for party in link.parties],
-                references=[f"{r.number} ({r.kind}{', ' + r.agency if r.agency else ''})" for r in link.references],
+                references=[
+                    f"{pdf.keep_whole(r.number)} ({r.kind}{', ' + r.agency if r.agency else ''})"
+                    for r in link.references
+                ],
                 exhibits=link.exhibits,
                 outcome=row["outcome"],
                 tags=link.tags,
@@ -179,9 +198,9 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
         for party in link.parties:
             party_numbers[party.id].append(numbers[pk])
     for party in case_parties(case):
-        names = "; ".join(party.handle_list + party.alias_list)
-        nums = number_ranges(party_numbers.get(party.pk, []))
-        parties.append((party.name, party.get_kind_display(), names, nums or "none in this period"))
+        names = "; ".join([pdf.keep_whole(h) for h in party.handle_list] + party.alias_list)
+        nums = number_ranges(party_numbers.get(party.pk, []))  # "" for none: the layout says so
+        parties.append((party.name, party.get_kind_display(), names, nums))
 
     members = actor_names(case)
     record_lines: dict[int, list[str]] = defaultdict(list)
@@ -201,6 +220,8 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
     first, last = (incidents[0]["occurred_at"], incidents[-1]["occurred_at"]) if incidents else (None, None)
     period = f"{_local(first, case):%-d %B %Y} to {_local(last, case):%-d %B %Y}" if first else "No incidents"
     now = _local(timezone.now(), case)
+    references = list(case_references(case))
+    audience = options.get("audience", "")
     data = pdf.DossierData(
         case_title=redact(case.title),
         prepared_by=dossier.requested_by.full_name,
@@ -216,34 +237,47 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
         counts_by_kind=[(label, n) for _, label, n in summary.counts_by_kind],
         months=[(bar.month.strftime("%b %y"), bar.counts) for bar in summary.months],
         kinds_in_chart=summary.kinds_in_chart,
-        suspects=[(p.name, ", ".join(p.handle_list), p.incident_count) for p in summary.suspects],
+        suspects=[(p.name, ", ".join(map(pdf.keep_whole, p.handle_list)), p.incident_count) for p in summary.suspects],
         agencies=[
             (r.number, r.get_kind_display(), r.agency.name if r.agency else "", r.officer, r.get_status_display())
-            for r in case_references(case)
+            for r in references
         ],
         incidents=entries,
         parties=parties,
         exhibits=exhibit_entries,
         record=record,
         audit_statement=audit_statement,
+        withdrawn=withdrawn_entries(case, start, end),
         text=text,
         redact=redact,
+        subject=case.subject_name if options.get("cover_subject", True) else "",
+        contact=case.subject_contact if options.get("cover_contact", True) else "",
+        cover_references=cover_references(references, audience) if options.get("cover_references", True) else [],
     )
     return data, exhibits
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The references a cover names, by kind; the audience's own first.
+COVER_REFERENCE_KINDS = (AgencyReference.Kind.POLICE, AgencyReference.Kind.SOCIAL_SERVICES)
 
 
-def spreadsheet_safe(value):
-    """A CSV cell that a spreadsheet shows as text: typed text starting like a formula gets a leading '.
+def cover_references(references: list[AgencyReference], audience: str) -> list[tuple[str, str]]:
+    """("Police crime reference", "HCC/1, HCC/2"), ("Social services case number", ...): each kind the case has."""
+    kinds = sorted(COVER_REFERENCE_KINDS, key=lambda kind: kind != audience)
+    lines = []
+    for kind in kinds:
+        numbers = [pdf.keep_whole(r.number) for r in references if r.kind == kind]
+        if numbers:
+            lines.append((kind.label, ", ".join(numbers)))
+    return lines
 
-    Whoever opens manifest.csv in Excel or LibreOffice must not run a formula that someone typed into
-    "obtained from" or a withdrawal reason. manifest.json keeps every value exactly as typed.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+
+def _tee(write: Callable[[bytes], object], kept: bytearray) -> Callable[[bytes], None]:
+    def both(chunk: bytes) -> None:
+        write(chunk)
+        kept.extend(chunk)
+
+    return both
 
 
 def pack_exhibits(archive: zipfile.ZipFile, exhibits: list[Evidence], data: pdf.DossierData, progress) -> list[dict]:
@@ -254,6 +288,8 @@ def pack_exhibits(archive: zipfile.ZipFile, exhibits: list[Evidence], data: pdf.
     includes altered evidence. Returns the manifest's rows.
     """
     cited = {entry.mark: entry.incidents for entry in data.exhibits}
+    entries = {entry.mark: entry for entry in data.exhibits}
+    appendix_left = exhibit_text.MAX_TOTAL_CHARS  # the appendix's room, so that a case of many letters stays printable
     rows = []
     total = max(1, len(exhibits))
     for n, ex in enumerate(exhibits, start=1):
@@ -273,12 +309,21 @@ def pack_exhibits(archive: zipfile.ZipFile, exhibits: list[Evidence], data: pdf.
         if ex.has_file:
             # The name it has in every download too ("AJ-3.png": the mark and its sniffed type).
             row["file"] = f"exhibits/{get_valid_filename(ex.file_name)}"
+            # A letter, an email or a note is kept as it is copied, for the appendix that prints its text.
+            kept = (
+                bytearray()
+                if appendix_left > 0 and not ex.is_withdrawn and exhibit_text.wanted(ex.content_type, ex.size)
+                else None
+            )
             with archive.open(row["file"], "w", force_zip64=True) as member:
-                problem = store.copy_checked(ex, member.write)
+                problem = store.copy_checked(ex, member.write if kept is None else _tee(member.write, kept))
             if problem:
                 raise CompileError(
                     f"Exhibit {ex.mark} does not match its recorded fingerprint: {problem}. The dossier was not made."
                 )
+            if kept is not None and ex.mark in entries:
+                entries[ex.mark].appendix = read = exhibit_text.exhibit_text(ex.content_type, bytes(kept))
+                appendix_left -= len(read.text) + 2000 * len(read.pictures) if read else 0
         rows.append(row)
         if n % 20 == 0:
             progress(n / total)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from incidents.forms.base import PastDateField
 
 from .models import Dossier
-from .rules import dossier_options
+from .rules import COVER_CHOICES, dossier_options
 
 
 class DossierForm(forms.Form):
@@ -23,10 +23,23 @@ class DossierForm(forms.Form):
         initial=True,
         help_text="Uses the names and initials in the case settings.",
     )
+    # What the cover shows (rules.COVER_DEFAULTS: all three, for every audience).
+    cover_subject = forms.BooleanField(
+        label="Show who the record is about on the cover",
+        required=False,
+        initial=True,
+        help_text="The name in the case settings.",
+    )
+    cover_contact = forms.BooleanField(label="Show how to contact them on the cover", required=False, initial=True)
+    cover_references = forms.BooleanField(
+        label="Show the police crime reference and social services case number on the cover",
+        required=False,
+        initial=True,
+    )
 
     def clean(self):
         cleaned = super().clean()
-        fields = ("audience", "date_from", "date_to", "photos", "redact")
+        fields = ("audience", "date_from", "date_to", "photos", "redact", *COVER_CHOICES)
         try:
             self._options = dossier_options(**{name: cleaned.get(name) for name in fields})
         except ValidationError as error:

@@ -8,6 +8,7 @@ with `redact()`), and the few that mix the user's text with markup get it throug
 
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from xml.sax.saxutils import escape
 
 import reportlab
 from reportlab import rl_config
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -40,6 +41,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+
+from .exhibit_text import ExhibitText
 
 FONT_DIR = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
 _registered = False
@@ -66,19 +69,6 @@ def register_fonts() -> None:
 INK = colors.HexColor("#1b1f24")
 MUTED = colors.HexColor("#4a5460")
 RULE = colors.HexColor("#9aa4ad")
-SHADES = [
-    "#1b1f24",
-    "#5c6670",
-    "#9aa4ad",
-    "#d0d5da",
-    "#3d4650",
-    "#7d8790",
-    "#b8c0c8",
-    "#2c333a",
-    "#6e7881",
-    "#a8b1ba",
-    "#e3e6e9",
-]
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -151,6 +141,7 @@ class ExhibitEntry:
     withdrawn: str
     incidents: str
     image: bytes | None = None  # the downscaled preview, for photos printed inline
+    appendix: ExhibitText | None = None  # its text (a letter, an email, a note), for the appendix
 
 
 @dataclass
@@ -175,9 +166,15 @@ class DossierData:
     exhibits: list[ExhibitEntry]
     record: list[tuple[str, str]]
     audit_statement: str
+    # The cover's choices (options cover_subject, cover_contact, cover_references): "" or [] when not shown.
+    subject: str = ""
+    contact: str = ""
+    cover_references: list[tuple[str, str]] = field(default_factory=list)  # ("Police crime reference", "...")
     text: Callable[[str], str] = field(default=lambda s: escape(s or ""))
     # The same without the escaping, for plain() paragraphs, which are never read as markup.
     redact: Callable[[str], str] = field(default=lambda s: s or "")
+    # Incidents withdrawn in the period: not in the chronology, listed in the statement of record.
+    withdrawn: list["WithdrawnEntry"] = field(default_factory=list)
 
 
 # Page furniture -------------------------------------------------------------------------------------
@@ -255,7 +252,7 @@ class _Paragraph(Paragraph):
         return self.width, self.height
 
 
-def plain(text: str, style: ParagraphStyle) -> _Paragraph:
+def plain(text: str, style: ParagraphStyle, kind: type | None = None) -> _Paragraph:
     """A paragraph of plain text whose fragments are made here, not by ReportLab's markup parser.
 
     Nothing in `text` is read as markup (so it is not escaped first: `<img src=...>` typed by a user prints
@@ -263,6 +260,7 @@ def plain(text: str, style: ParagraphStyle) -> _Paragraph:
     parser, the costliest step of making a paragraph, is skipped. Every paragraph of the dossier that
     holds only text is made this way; the few with bold or small parts are still parsed.
     """
+    kind = kind or _Paragraph
     template = style.__dict__.get("_plain_frag")
     if template is None:
         template = style._plain_frag = Paragraph("x", style).frags[0]
@@ -270,10 +268,77 @@ def plain(text: str, style: ParagraphStyle) -> _Paragraph:
     for n, line in enumerate((text or "").splitlines()):
         if n:
             frags.append(template.clone(text="", lineBreak=True, us_lines=[], link=[]))
-        words = " ".join(line.split())
+        # A no-break space (keep_whole) is kept: str.split() would take it for a space.
+        words = " ".join(NOT_NBSP.split(line)).strip(" ") if NBSP in line else " ".join(line.split())
         if words:
             frags.append(template.clone(text=words, us_lines=[], link=[]))
-    return _Paragraph(text, style, frags=frags or [template.clone(text="", us_lines=[], link=[])])
+    return kind(text, style, frags=frags or [template.clone(text="", us_lines=[], link=[])])
+
+
+NBSP = "\u00a0"  # in Vera, and ReportLab never breaks a line at it
+NOT_NBSP = re.compile(r"[^\S\u00a0]+")  # whitespace but the no-break space
+# A telephone number typed with spaces ("07700 900 123", "+44 (0)20 7946 0000"): kept on one line too.
+PHONE = re.compile(r"\+?\(?\d[\d ()-]{5,}\d")
+
+
+def keep_whole(token: str) -> str:
+    """A reference number, username, email address or exhibit mark as one word that no line breaks inside:
+    its spaces made non-breaking."""
+    return NBSP.join((token or "").split())
+
+
+def phones_whole(text: str) -> str:
+    """Free text (how to contact someone) with each telephone number's spaces made non-breaking."""
+    return PHONE.sub(lambda m: m.group(0).replace(" ", NBSP), text or "")
+
+
+class _Unbroken(_Paragraph):
+    """A paragraph that never breaks inside a word: reference numbers, usernames, email addresses, marks.
+
+    ReportLab breaks a word wider than its line wherever the room runs out ("HCC/CSC/2026/04", then "8213" on the
+    next line). Here the type is made smaller instead, down to MIN_SIZE, until the widest word fits the width it
+    is given. Only a word too long even then (a 100-character reference in a narrow column) is still broken,
+    rather than printed over the next column.
+    """
+
+    MIN_SIZE = 5.0
+    _fitted_at = None
+
+    def wrap(self, availWidth, availHeight):
+        if self._fitted_at != availWidth:
+            self._fit(availWidth)
+            self._fitted_at = availWidth
+        return super().wrap(availWidth, availHeight)
+
+    def _fit(self, width: float) -> None:
+        if not all(hasattr(frag, "text") for frag in self.frags):
+            return  # a part of a paragraph a table split over two pages: already laid out, at its size
+        base = self.__dict__.setdefault("_base_style", self.style)
+        widest = max(
+            (
+                pdfmetrics.stringWidth(word, frag.fontName, base.fontSize)
+                for frag in self.frags
+                for word in (frag.text or "").split(" ")
+            ),
+            default=0,
+        )
+        size = base.fontSize
+        if widest > width > 0:
+            size = max(self.MIN_SIZE, base.fontSize * width / widest * 0.99)
+        if size == self.style.fontSize:
+            return
+        self.style = ParagraphStyle(
+            f"{base.name}-{size:.2f}", parent=base, fontSize=size, leading=base.leading * size / base.fontSize
+        )
+        for frag in self.frags:
+            frag.fontSize = size
+        self.__dict__.pop("blPara", None)  # measured at the old size
+        self._wrapped_at = None
+
+
+def unbroken(text: str, style: ParagraphStyle) -> _Unbroken:
+    """plain(), never broken inside a word (see _Unbroken)."""
+    return plain(text, style, kind=_Unbroken)
 
 
 class Bookmark(Flowable):
@@ -342,38 +407,175 @@ class Row(Flowable):
 # Sections ----------------------------------------------------------------------------------------
 
 
+# Fill patterns for the chart: (base grey, marks, colour of the marks). Told apart by tone and by pattern, so
+# that a greyscale print or a photocopy still shows which kind is which (the web chart's patterns, in grey).
+PATTERNS = [
+    ("#1b1f24", "solid", None),
+    ("#ffffff", "diagonal", "#1b1f24"),
+    ("#9aa4ad", "dots", "#ffffff"),
+    ("#ffffff", "cross", "#1b1f24"),
+    ("#5c6670", "horizontal", "#ffffff"),
+    ("#ffffff", "checks", "#1b1f24"),
+    ("#d0d5da", "vertical", "#1b1f24"),
+    ("#3d4650", "backslash", "#ffffff"),
+    ("#ffffff", "grid", "#1b1f24"),
+    ("#ffffff", "dots", "#1b1f24"),
+    ("#ffffff", "solid", None),
+]
+PATTERN_STEP = 3.2  # points between the lines or dots of a pattern
+
+
+def _clip(x0, y0, x1, y1, box):
+    """The part of the segment (x0, y0)-(x1, y1) inside box (x, y, w, h), or None (Liang-Barsky)."""
+    bx, by, bw, bh = box
+    dx, dy = x1 - x0, y1 - y0
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x0 - bx), (dx, bx + bw - x0), (-dy, y0 - by), (dy, by + bh - y0)):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return None
+    return x0 + low * dx, y0 + low * dy, x0 + high * dx, y0 + high * dy
+
+
+def _lines(box, direction: str):
+    """Segments of one family of parallel lines across the box, PATTERN_STEP apart, anchored at its corner."""
+    x, y, w, h = box
+    s = PATTERN_STEP
+    if direction == "horizontal":
+        return [(x, y + t, x + w, y + t) for t in _steps(s / 2, h)]
+    if direction == "vertical":
+        return [(x + t, y, x + t, y + h) for t in _steps(s / 2, w)]
+    # 45 degrees: lines x - y = c ("/") or x + y = c ("\"), spaced s apart along the box's edge.
+    span = w + h
+    out = []
+    for t in _steps(s / 2, span):
+        if direction == "diagonal":
+            segment = _clip(x + t - h, y, x + t, y + h, box)
+        else:
+            segment = _clip(x + t, y, x + t - h, y + h, box)
+        if segment:
+            out.append(segment)
+    return out
+
+
+def _steps(start: float, stop: float) -> list[float]:
+    out, t = [], start
+    while t < stop:
+        out.append(t)
+        t += PATTERN_STEP
+    return out
+
+
+def patterned(x: float, y: float, w: float, h: float, index: int, stroke=None) -> list:
+    """The shapes that fill the box with pattern `index`: its base, then its marks clipped to the box."""
+    base, marks, ink = PATTERNS[index % len(PATTERNS)]
+    shapes = [Rect(x, y, w, h, fillColor=colors.HexColor(base), strokeColor=None)]
+    box = (x, y, w, h)
+    if marks in ("diagonal", "backslash", "horizontal", "vertical"):
+        segments = _lines(box, marks)
+    elif marks == "cross":
+        segments = _lines(box, "diagonal") + _lines(box, "backslash")
+    elif marks == "grid":
+        segments = _lines(box, "horizontal") + _lines(box, "vertical")
+    else:
+        segments = []
+    colour = colors.HexColor(ink) if ink else None
+    for x0, y0, x1, y1 in segments:
+        shapes.append(Line(x0, y0, x1, y1, strokeColor=colour, strokeWidth=0.7))
+    if marks in ("dots", "checks"):
+        s = PATTERN_STEP
+        for row, cy in enumerate(_steps(s / 2, h)):
+            for col, cx in enumerate(_steps(s / 2, w)):
+                if marks == "dots":
+                    r = 0.75
+                    if cx + r <= w and cy + r <= h:
+                        shapes.append(Circle(x + cx, y + cy, r, fillColor=colour, strokeColor=None))
+                elif (row + col) % 2 == 0:
+                    left, bottom = x + cx - s / 2, y + cy - s / 2
+                    shapes.append(
+                        Rect(
+                            left,
+                            bottom,
+                            min(s, x + w - left),
+                            min(s, y + h - bottom),
+                            fillColor=colour,
+                            strokeColor=None,
+                        )
+                    )
+    if stroke is not None:
+        shapes.append(Rect(x, y, w, h, fillColor=None, strokeColor=stroke, strokeWidth=0.4))
+    return shapes
+
+
+def _ticks(peak: int) -> list[int]:
+    """0 to at least `peak` in whole steps of 1, 2 or 5 times a power of ten: six ticks at most."""
+    step = next(m * 10**e for e in range(12) for m in (1, 2, 5) if peak <= 5 * m * 10**e)
+    top = -(-peak // step) * step
+    return list(range(0, top + 1, step))
+
+
 def chart(data: DossierData, width: float) -> Drawing:
-    """Incidents per month, stacked by kind: distinct greys, every bar labelled with its total."""
-    height = 62 * mm
-    drawing = Drawing(width, height + 14 * mm)
+    """Incidents per month, stacked by kind: each kind its own pattern and tone (readable printed in grey),
+    a labelled axis from 0, every bar labelled with its total, and a legend naming each kind."""
     if not data.months:
-        return drawing
+        return Drawing(width, 0)
     kinds = [kind for kind, _ in data.kinds_in_chart]
+    names = [name for _, name in data.kinds_in_chart]
+    # The legend first, above the plot: as many rows as the names need.
+    swatch_w, swatch_h, font = 16, 10, ("Body", 7)
+    rows, lx = [[]], 0.0
+    for k, name in enumerate(names):
+        item = swatch_w + 4 + pdfmetrics.stringWidth(name, *font) + 12
+        if rows[-1] and lx + item > width:
+            rows.append([])
+            lx = 0.0
+        rows[-1].append((k, name, lx))
+        lx += item
+    legend_h = len(rows) * (swatch_h + 4)
+    plot_h, bottom, left = 52 * mm, 14 * mm, 14 * mm
+    height = bottom + plot_h + 18 + legend_h + 4
+    drawing = Drawing(width, height)
+    for r, row in enumerate(rows):
+        ly = height - (r + 1) * (swatch_h + 4)
+        for k, name, x in row:
+            for shape in patterned(x, ly, swatch_w, swatch_h, k, stroke=INK):
+                drawing.add(shape)
+            drawing.add(String(x + swatch_w + 4, ly + 2, name, fontName=font[0], fontSize=font[1], fillColor=INK))
     peak = max(sum(counts.values()) for _, counts in data.months) or 1
-    left, bottom, plot_h = 8 * mm, 12 * mm, height - 16 * mm
-    slot = (width - left) / len(data.months)
-    bar_w = max(1.5, min(14 * mm, slot * 0.7))
+    ticks = _ticks(peak)
+    top = ticks[-1] or 1
+    # The axis: its label above it, a tick and figure at each step, a light rule across the plot.
+    drawing.add(String(0, bottom + plot_h + 9, "Number of incidents", fontName="Body-Bold", fontSize=7, fillColor=INK))
+    drawing.add(Line(left, bottom, left, bottom + plot_h, strokeColor=INK, strokeWidth=0.5))
+    for value in ticks:
+        y = bottom + plot_h * value / top
+        drawing.add(Line(left - 2.5, y, left, y, strokeColor=INK, strokeWidth=0.5))
+        if value:
+            drawing.add(Line(left, y, width, y, strokeColor=RULE, strokeWidth=0.25, strokeDashArray=[1, 2]))
+        drawing.add(
+            String(left - 4, y - 2.3, str(value), fontName="Body", fontSize=6.5, textAnchor="end", fillColor=INK)
+        )
     drawing.add(Line(left, bottom, width, bottom, strokeColor=INK, strokeWidth=0.5))
-    drawing.add(String(0, bottom + plot_h - 6, str(peak), fontName="Body", fontSize=6.5, fillColor=MUTED))
+    slot = (width - left - 4) / len(data.months)
+    bar_w = max(1.5, min(14 * mm, slot * 0.7))
     label_every = max(1, round(len(data.months) / 12))
     for i, (label, counts) in enumerate(data.months):
-        x = left + i * slot + (slot - bar_w) / 2
+        x = left + 4 + i * slot + (slot - bar_w) / 2
         y = bottom
         for k, kind in enumerate(kinds):
             n = counts.get(kind, 0)
             if n:
-                h = plot_h * n / peak
-                drawing.add(
-                    Rect(
-                        x,
-                        y,
-                        bar_w,
-                        h,
-                        fillColor=colors.HexColor(SHADES[k % len(SHADES)]),
-                        strokeColor=colors.white,
-                        strokeWidth=0.3,
-                    )
-                )
+                h = plot_h * n / top
+                for shape in patterned(x, y, bar_w, h, k, stroke=INK):
+                    drawing.add(shape)
                 y += h
         total = sum(counts.values())
         if total:
@@ -381,25 +583,20 @@ def chart(data: DossierData, width: float) -> Drawing:
         if i % label_every == 0:
             drawing.add(
                 String(
-                    x + bar_w / 2,
-                    bottom - 9,
-                    label,
-                    fontName="Body",
-                    fontSize=6.5,
-                    textAnchor="middle",
-                    fillColor=MUTED,
+                    x + bar_w / 2, bottom - 9, label, fontName="Body", fontSize=6.5, textAnchor="middle", fillColor=INK
                 )
             )
-    # Legend: swatch and name, in stacking order from the bottom of each bar.
-    lx, ly = left, height + 6 * mm
-    for k, (_, name) in enumerate(data.kinds_in_chart):
-        drawing.add(
-            Rect(lx, ly, 7, 7, fillColor=colors.HexColor(SHADES[k % len(SHADES)]), strokeColor=INK, strokeWidth=0.3)
+    drawing.add(
+        String(
+            (left + width) / 2,
+            bottom - 22,
+            "Month",
+            fontName="Body-Bold",
+            fontSize=7,
+            textAnchor="middle",
+            fillColor=INK,
         )
-        drawing.add(String(lx + 10, ly + 1, name, fontName="Body", fontSize=6.5))
-        lx += 16 + pdfmetrics.stringWidth(name, "Body", 6.5)
-        if lx > width - 40 * mm:
-            lx, ly = left, ly - 10
+    )
     return drawing
 
 
@@ -489,6 +686,15 @@ def build_story(
         Spacer(1, 30 * mm),
         p("Chronology of incidents and evidence", st["cover_title"]),
         p(f"<b>Case:</b> {t(data.case_title)}", st["cover"]),
+    ]
+    if data.subject:
+        story.append(p(f"<b>This record is about:</b> {t(data.subject)}", st["cover"]))
+    if data.contact:
+        lines = "<br/>".join(t(phones_whole(line)) for line in data.contact.splitlines() if line.strip())
+        story.append(p(f"<b>How to contact them:</b><br/>{lines}", st["cover"]))
+    for label, numbers in data.cover_references:
+        story.append(p(f"<b>{escape(label)}:</b> {t(numbers)}", st["cover"]))
+    story += [
         p(f"<b>Prepared by:</b> {t(data.prepared_by)}", st["cover"]),
         p(f"<b>Prepared on:</b> {escape(data.prepared_at)}", st["cover"]),
         p(f"<b>Prepared for:</b> {escape(data.audience)}", st["cover"]),
@@ -524,7 +730,10 @@ def build_story(
         story.append(
             _table(
                 [["Name", "Usernames", "Incidents"]]
-                + [[p(t(name), st["body"]), p(t(handles), st["small"]), str(n)] for name, handles, n in data.suspects],
+                + [
+                    [plain(r(name), st["body"]), unbroken(r(handles), st["small"]), str(n)]
+                    for name, handles, n in data.suspects
+                ],
                 [width * 0.4, width * 0.45, width * 0.15],
                 st,
             )
@@ -536,8 +745,11 @@ def build_story(
         story.append(
             _table(
                 [["Reference", "Kind", "Agency", "Officer", "Status"]]
-                + [[p(t(a), st["body"]) for a in row] for row in data.agencies],
-                [width * 0.2, width * 0.22, width * 0.24, width * 0.18, width * 0.16],
+                + [
+                    [unbroken(keep_whole(r(number)), st["body"]), *(plain(r(a), st["body"]) for a in rest)]
+                    for number, *rest in data.agencies
+                ],
+                [width * 0.26, width * 0.2, width * 0.22, width * 0.17, width * 0.15],
                 st,
             )
         )
@@ -585,8 +797,8 @@ def build_story(
                 [
                     plain(r(name), st["body"]),
                     plain(kind, st["body"]),
-                    plain(r(names), st["small"]),
-                    plain(nums, st["small"]),
+                    unbroken(r(names), st["small"]),
+                    plain(f"No. {nums}" if nums else "None in this period", st["small"]),
                 ]
                 for name, kind, names, nums in data.parties
             ],
@@ -613,7 +825,7 @@ def build_story(
             description_cell = plain(r(ex.description), st["body"])
         sha = ex.sha256 or "(link only, no file)"
         details = [
-            plain(ex.mark, st["body_bold"]),
+            unbroken(ex.mark, st["body_bold"]),
             description_cell,
             plain(r(ex.obtained), st["small"]),
             plain(f"{ex.kind}\n{ex.content_type}\n{ex.size}", st["small"]),
@@ -647,6 +859,53 @@ def build_story(
     story += [
         Row([[(plain(a, st["body"]), widths[0]), (plain(r(b), st["small"]), widths[1])]], page_height=height)
         for a, b in data.record
+    ]
+    story += withdrawn_section(data, width, st, height)
+    story += appendix(data, width, st)
+    return story
+
+
+# Withdrawn incidents (statement of record) ------------------------------------------------------
+
+
+@dataclass
+class WithdrawnEntry:
+    """An incident withdrawn as wrong or a duplicate: it is in no count and not in the chronology."""
+
+    number: str  # "W1", "W2", ...: in date order, apart from the chronology's numbers
+    when: str  # when it happened, as the chronology would say it
+    title: str
+    reason: str
+    withdrawn: str  # when and by whom it was withdrawn
+
+
+def withdrawn_section(data: DossierData, width: float, st: dict, height: float) -> list:
+    """The statement of record's list of withdrawn incidents, each with its reason, who and when."""
+    story: list = [Bookmark("Withdrawn incidents", level=1), _Paragraph("Withdrawn incidents", st["h2"])]
+    if not data.withdrawn:
+        return [*story, plain("No incident in this period was withdrawn.", st["body"])]
+    story.append(
+        plain(
+            "These incidents were logged and later withdrawn (logged by mistake or twice). They are not in the "
+            "chronology or in any count. Nothing was deleted: each stays in the case's audit trail.",
+            st["body"],
+        )
+    )
+    r = data.redact
+    widths = [width * 0.08, width * 0.42, width * 0.5]
+    story.append(_header_row(("No.", "Incident", "Withdrawn: when, by whom and why"), widths, st, height))
+    story += [
+        Row(
+            [
+                [
+                    (plain(entry.number, st["body"]), widths[0]),
+                    (plain(f"{entry.when}\n{r(entry.title)}", st["body"]), widths[1]),
+                    (plain(f"{entry.withdrawn}\nReason: {r(entry.reason)}", st["small"]), widths[2]),
+                ]
+            ],
+            page_height=height,
+        )
+        for entry in data.withdrawn
     ]
     return story
 
@@ -689,3 +948,59 @@ def render(data: DossierData, out, progress: Callable[[float], None] = lambda _f
     finally:
         rl_config.useA85 = previous_a85
     return pages["canvas"].total_pages
+
+
+def appendix(data: DossierData, width: float, st: dict[str, ParagraphStyle]) -> list:
+    """The text of each letter, email and note, so that the reader need not open the evidence pack: plain()
+    paragraphs (never read as markup), children's names redacted as everywhere else."""
+    r = data.redact
+    shown = [ex for ex in data.exhibits if ex.appendix is not None and not ex.withdrawn]
+    if not shown:
+        return []
+    story: list = [
+        PageBreak(),
+        Bookmark("Appendix: text of exhibits"),
+        plain("Appendix: text of exhibits", st["h1"]),
+        plain(
+            "The text of each letter, email and note among the exhibits, as read from the original file when this "
+            "dossier was made. The originals, which this text does not replace, are in the evidence pack.",
+            st["body"],
+        ),
+    ]
+    for ex in shown:
+        item = ex.appendix
+        head = [
+            Bookmark(f"Exhibit {ex.mark}", level=1),
+            plain(f"Exhibit {ex.mark}: {r(ex.description)}", st["entry"]),
+            plain(f"{item.how} · SHA-256 {ex.sha256}", st["small"]),
+        ]
+        story.append(CondPageBreak(30 * mm))
+        if not item.pictures:
+            story += head
+        for name, value in item.headers:
+            cells = [(plain(name, st["label"]), width * 0.18), (plain(r(value), st["body"]), width * 0.82)]
+            story.append(Row([cells], page_height=A4[1] / 2, rule=(0, colors.white)))
+        if item.headers:
+            story.append(Spacer(1, 4))
+        for block in re.split(r"\n\s*\n", item.text):
+            if block.strip():
+                story.append(plain(r(block), st["body"]))
+        for n, picture in enumerate(item.pictures):
+            # A scanned page, framed (its white margins would not show on the white page), the first one on
+            # the same page as the exhibit's heading.
+            reader = ImageReader(io.BytesIO(picture))
+            iw, ih = reader.getSize()
+            scale = min((width - 2) / iw, 170 * mm / ih)
+            framed = Table([[Image(io.BytesIO(picture), width=iw * scale, height=ih * scale)]])
+            framed.setStyle(
+                TableStyle(
+                    [("BOX", (0, 0), (-1, -1), 0.5, RULE)]
+                    + [(side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING")]
+                    + [("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
+                )
+            )
+            story.append(KeepTogether([*head, framed]) if n == 0 else framed)
+            story.append(Spacer(1, 6))
+        if item.note:
+            story.append(plain(item.note, st["small"]))
+    return story

@@ -8,11 +8,16 @@ from django.db.models.functions import Coalesce
 from incidents.models import Case
 
 from .models import Dossier
+from .rules import options_described
 
 
-def dossier_list(case: Case) -> QuerySet[Dossier]:
-    """The case's dossiers, newest first, with who asked for each (the list page)."""
-    return Dossier.objects.filter(case=case).select_related("requested_by")
+def dossier_list(case: Case) -> list[Dossier]:
+    """The case's dossiers, newest first, with who asked for each and, as `described`, what each was asked
+    for in words (rules.options_described: the list page's cards)."""
+    dossiers = list(Dossier.objects.filter(case=case).select_related("requested_by"))
+    for dossier in dossiers:
+        dossier.described = options_described(dossier.options)
+    return dossiers
 
 
 def case_dossiers(case: Case, *, done: bool = False) -> QuerySet[Dossier]:

@@ -146,3 +146,33 @@ def sign_pdf(source, destination, *, reason: str, location: str = "") -> None:
         md_algorithm="sha256",
     )
     signers.sign_pdf(writer, meta, signer=_signer(), output=destination)
+
+
+def certificate_subject() -> dict[str, str] | None:
+    """Who the installation's signing certificate names, for the public verification page: its common name
+    (CN) and organisation (O), and whether it vouches for itself (self-signed). None without a certificate."""
+    cert = Path(settings.SIGNING_CERT_FILE)
+    if not cert.exists():
+        return None
+    return _read_subject(str(cert), cert.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_subject(path: str, mtime: int) -> dict[str, str] | None:
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    try:
+        certificate = x509.load_pem_x509_certificate(Path(path).read_bytes())
+    except ValueError:
+        return None
+
+    def first(name, oid) -> str:
+        values = name.get_attributes_for_oid(oid)
+        return str(values[0].value) if values else ""
+
+    return {
+        "common_name": first(certificate.subject, NameOID.COMMON_NAME),
+        "organisation": first(certificate.subject, NameOID.ORGANIZATION_NAME),
+        "self_signed": certificate.issuer == certificate.subject,
+    }

@@ -5,15 +5,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts.two_factor import reauth_redirect
+from accounts.two_factor import reauth_redirect_for_download
 from incidents import access
 from incidents.pages import case_context
 from incidents.services.activity import page_view_record
 
-from . import queries, services
+from . import queries, services, signing
 from .downloads import dossier_file_response
 from .forms import DossierForm, VerifyForm
 
@@ -64,7 +65,9 @@ def _download(request, case_id: int, dossier_id: int, what: str) -> HttpResponse
     membership = access.require(request.user, case_id, access.EXPORT)
     dossier = get_object_or_404(queries.case_dossiers(membership.case, done=True), pk=dossier_id)
     if access.reauthentication_needed(request):
-        return reauth_redirect(request)
+        # Back to the page the download was asked from once the password is given, and it starts there.
+        page = reverse("dossiers:dossier_list", args=[case_id])
+        return reauth_redirect_for_download(request, page=page)
     if not (dossier.file_name if what == "pdf" else dossier.pack_name):
         raise Http404("Not available.")
     services.dossier_download_record(user=request.user, dossier=dossier, what=what)
@@ -92,6 +95,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dossiers/verify.html",
-        {"form": form, "dossier": dossier},
+        # Who signed it: the installation's certificate, the one every dossier is signed with.
+        {"form": form, "dossier": dossier, "signer": signing.certificate_subject() if dossier else None},
         status=404 if form.is_bound and dossier is None else 200,
     )

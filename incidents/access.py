@@ -25,16 +25,18 @@ COMMENT = "comment"
 EXPORT = "export"  # compile and download dossiers
 MANAGE = "manage"  # rename, close, reopen, children
 SHARE = "share"  # invite, revoke, hand over ownership
+WITHDRAW = "withdraw"  # withdraw a wrong or duplicate incident (kept, marked): whoever may edit incidents
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.OWNER: frozenset({VIEW, EDIT, COMMENT, EXPORT, MANAGE, SHARE}),
-    Role.EDITOR: frozenset({VIEW, EDIT, COMMENT, EXPORT}),
+    Role.OWNER: frozenset({VIEW, EDIT, WITHDRAW, COMMENT, EXPORT, MANAGE, SHARE}),
+    Role.EDITOR: frozenset({VIEW, EDIT, WITHDRAW, COMMENT, EXPORT}),
     Role.ADVOCATE: frozenset({VIEW, COMMENT, EXPORT}),
     Role.VIEWER: frozenset({VIEW}),
 }
 
 REFUSALS = {
     EDIT: "Your role on this case lets you read it, not change it.",
+    WITHDRAW: "Your role on this case lets you read it, not withdraw an incident.",
     COMMENT: "Your role on this case does not include commenting.",
     EXPORT: "Your role on this case does not include making a dossier.",
     MANAGE: "Only the case owner can change the case's settings.",

@@ -5,10 +5,17 @@ import zoneinfo
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from accounts.models import validate_time_zone
 from vault.filetypes import extension, is_inline_image
+from vault.filetypes import words as type_words
+
+
+def joined(*parts: str, separator: str = " · ") -> str:
+    """The parts that say something, joined: never a separator at the start, the end or twice in a row."""
+    return separator.join(text for part in parts if (text := (part or "").strip()))
 
 
 class Case(models.Model):
@@ -204,7 +211,14 @@ class Incident(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.title or self.get_kind_display()
+        return self.display_title_for(self.title, self.kind)
+
+    @classmethod
+    def display_title_for(cls, title: str | None, kind: str) -> str:
+        """The title a page, email or dossier shows: the one typed, else the kind ("Direct message")."""
+        if title:
+            return title
+        return cls.Kind(kind).label if kind in cls.Kind.values else kind
 
     @property
     def is_withdrawn(self) -> bool:
@@ -243,18 +257,8 @@ class IncidentParty(models.Model):
     def __str__(self) -> str:
         return f"{self.party} ({self.role})"
 
-    @classmethod
-    def default_role(cls, party: Party) -> str:
-        return {
-            Party.Kind.SUSPECT: cls.Role.SUSPECTED,
-            Party.Kind.SOCIAL_SERVICES: cls.Role.REPORTED_TO,
-            Party.Kind.POLICE: cls.Role.REPORTED_TO,
-            Party.Kind.NSPCC: cls.Role.REPORTED_TO,
-            Party.Kind.EMPLOYER: cls.Role.CONTACTED,
-            Party.Kind.SCHOOL: cls.Role.CONTACTED,
-            Party.Kind.GP: cls.Role.CONTACTED,
-            Party.Kind.WITNESS: cls.Role.WITNESS,
-        }.get(party.kind, cls.Role.INVOLVED)
+    # The usual role by kind of incident and of party, and the words each role is shown with, are in
+    # incidents/rules.py (party_role_default, PARTY_ROLE_LABELS).
 
 
 class IncidentRevision(models.Model):
@@ -373,6 +377,21 @@ class Evidence(models.Model):
     @property
     def is_image(self) -> bool:
         return is_inline_image(self.content_type)
+
+    @property
+    def type_words(self) -> str:
+        """Its file's type as a person calls it: "PNG picture", "PDF document"."""
+        return type_words(self.content_type)
+
+    @property
+    def obtained_text(self) -> str:
+        """When and from whom it was got, on one line: "4 Dec 2026 · Forwarded by Sam", either alone, or ""."""
+        return joined(self.obtained_at.strftime("%-d %b %Y") if self.obtained_at else "", self.obtained_from)
+
+    @property
+    def file_text(self) -> str:
+        """Its file on one line: "screenshot.png · PNG picture · 12.3 KB"."""
+        return joined(self.original_name, self.type_words, filesizeformat(self.size))
 
 
 class EvidenceNote(models.Model):

@@ -7,6 +7,7 @@ Pure functions of the values they are given; tested by a table in tests/incident
 import datetime as dt
 import re
 
+import snowballstemmer
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -54,3 +55,69 @@ def reference_dates_problem(opened_on: dt.date | None, closed_on: dt.date | None
     if opened_on and closed_on and closed_on < opened_on:
         return "It cannot close before it opened."
     return None
+
+
+# A person's or organisation's part in an incident, in the words the pages, the API and the dossier use.
+# Keyed by IncidentParty.Role's stored values, which never change; these words may (the model's own
+# labels are kept as they are, because changing a field's choices needs a migration).
+PARTY_ROLE_LABELS = {
+    "suspected": "Suspected of doing it",
+    "reported_to": "Received the report",
+    "contacted": "Was contacted about us",
+    "witness": "Witness",
+    "involved": "Involved",
+}
+
+# The part a party is given when the person logging does not choose one: first by the kind of incident
+# and the kind of party, then by the kind of party alone, else "involved". Keyed by Incident.Kind and
+# Party.Kind values (this module reads no model); tested by a table in tests/incidents/test_party_roles.py.
+PARTY_ROLE_BY_PARTY_KIND = {
+    "suspect": "suspected",
+    "social_services": "reported_to",
+    "police": "reported_to",
+    "nspcc": "reported_to",
+    "employer": "contacted",
+    "school": "contacted",
+    "gp": "contacted",
+    "witness": "witness",
+}
+_AGENCY_ACTED = {"social_services": "involved", "police": "involved", "nspcc": "involved"}
+PARTY_ROLE_BY_INCIDENT_KIND = {
+    # The agency itself came, called or wrote: nobody reported anything to it in this incident.
+    "agency_visit": _AGENCY_ACTED,
+    "agency_call": _AGENCY_ACTED,
+    "agency_letter": _AGENCY_ACTED,
+    "police_contact": {"police": "involved"},
+}
+
+
+def party_role_default(incident_kind: str, party_kind: str) -> str:
+    """The usual part of a party of this kind in an incident of this kind."""
+    by_party = PARTY_ROLE_BY_INCIDENT_KIND.get(incident_kind, {})
+    return by_party.get(party_kind) or PARTY_ROLE_BY_PARTY_KIND.get(party_kind, "involved")
+
+
+def party_role_problem(role: str) -> str | None:
+    """Why this cannot be a party's part in an incident, or None."""
+    if not isinstance(role, str) or role not in PARTY_ROLE_LABELS:
+        return "Choose one of the listed roles."
+    return None
+
+
+def date_range_problem(date_from: dt.date | None, date_to: dt.date | None) -> str | None:
+    """Why a 'from' and 'to' filter cannot both be right (the wrong way round), or None."""
+    if date_from and date_to and date_from > date_to:
+        return "The 'from' date is after the 'to' date. Swap them or change one."
+    return None
+
+
+SEARCH_WORD = re.compile(r"\w+")
+
+
+def search_stems(text: str) -> list[str]:
+    """The English stems of a text's words, lower case, each once, in order: "investigated" and
+    "investigation" are both "investig". Where the database does not stem (SQLite), the stored search
+    text carries these and a search looks for them; PostgreSQL stems both sides itself ('english')."""
+    words = dict.fromkeys(SEARCH_WORD.findall((text or "").lower()))
+    # A stemmer keeps state while it works: one per call, not one shared by threads.
+    return list(dict.fromkeys(snowballstemmer.stemmer("english").stemWords(list(words))))

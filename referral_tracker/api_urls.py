@@ -55,7 +55,7 @@ urlpatterns = [
         "incident",
         list_methods=LIST_CREATE,
         detail_methods=DETAIL,
-        extra=[("revisions", "get")],
+        extra=[("revisions", "get"), ("withdraw", "post")],
     ),
     *routes(
         "evidence",
@@ -80,7 +80,12 @@ urlpatterns = [
 
 schema_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    # Our own page around Swagger UI: the same self-hosted assets, no inline style (the CSP refuses it).
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
+        name="docs",
+    ),
 ]
 
 

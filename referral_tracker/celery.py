@@ -66,6 +66,8 @@ def configure(app: Celery) -> None:
         worker_hijack_root_logger=False,
         beat_schedule={
             "dossier-sweep": {"task": "dossiers.sweep", "schedule": float(settings.DOSSIER_SWEEP_SECONDS)},
+            "accounts-sweep": {"task": "accounts.sweep", "schedule": float(settings.ACCOUNTS_SWEEP_SECONDS)},
+            "activity-digest": {"task": "incidents.digest", "schedule": float(settings.DIGEST_SWEEP_SECONDS)},
         },
     )
 

@@ -102,6 +102,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # A download asked for before "Confirm it is you" starts on the page it came from.
+                "accounts.context_processors.pending_download",
             ],
         },
     },
@@ -151,6 +153,10 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = 1 if env.bool("BEHIND_PROXY", default=False) else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# No address kept in full longer than the lock needs it: no log of successful log-ins (axes'
+# AccessLog), and attempts past the cool-off removed (axes on each log-in event, accounts.sweep too).
+AXES_DISABLE_ACCESS_LOG = True
+ACCOUNTS_SWEEP_SECONDS = env.int("ACCOUNTS_SWEEP_SECONDS", default=300)
 
 # Sessions: a new key at log-in (Django's default), 30 minutes idle, 12 hours at most
 # (accounts.middleware.SessionLimitsMiddleware), re-authentication valid for 10 minutes.
@@ -212,12 +218,20 @@ DOSSIER_REQUEUE_SECONDS = env.int("DOSSIER_REQUEUE_SECONDS", default=120)
 DOSSIER_STALE_SECONDS = env.int("DOSSIER_STALE_SECONDS", default=180)
 DOSSIER_MAX_ATTEMPTS = env.int("DOSSIER_MAX_ATTEMPTS", default=3)
 DOSSIER_SWEEP_SECONDS = env.int("DOSSIER_SWEEP_SECONDS", default=60)
+# The owner's email about what others did on their cases: beat looks this often, and sends
+# anyone at most one every DIGEST_MIN_SECONDS.
+DIGEST_SWEEP_SECONDS = env.int("DIGEST_SWEEP_SECONDS", default=600)
+DIGEST_MIN_SECONDS = env.int("DIGEST_MIN_SECONDS", default=3600)
 # The installation's signing key and certificate (PEM). `manage.py make_signing_key` creates a self-signed pair.
 SIGNING_KEY_FILE = Path(env.str("SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "signing-key.pem")))
 SIGNING_CERT_FILE = Path(env.str("SIGNING_CERT_FILE", default=str(VAR_DIR / "keys" / "signing-cert.pem")))
 SIGNING_KEY_PASSPHRASE = env.str("SIGNING_KEY_PASSPHRASE", default="")
-# The address printed on dossiers for checking a copy, e.g. https://records.example.org
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The site's public address, e.g. https://records.example.org: the links in emails and the address printed
+# on dossiers for checking a copy. Required in production (`check --deploy` fails without it, ops/checks.py);
+# in development it is the address `make run` serves on, http://127.0.0.1:PORT, for the web server and the
+# worker alike (scripts/devserver.py hands both the same environment).
+SITE_URL_GIVEN = bool(env.str("SITE_URL", default=""))
+SITE_URL = env.str("SITE_URL", default="") or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 
 # Email: the console in development; EMAIL_URL (smtp+tls://user:pass@host:587) in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -288,6 +302,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No link inside each operation's button (Swagger UI's deep links nest a link in a button).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": [
@@ -302,7 +318,16 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A 403 is an everyday answer: one INFO line, no traceback (referral_tracker/logs.py).
+    "filters": {"refusals_as_info": {"()": "referral_tracker.logs.RefusalsAsInfo"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler (DEBUG only) would print every line a second time via the root.
+        "django": {"handlers": [], "propagate": True},
+        "django.request": {"filters": ["refusals_as_info"]},
+        # runserver's access lines, through the root's handler like everything else.
+        "django.server": {"filters": ["refusals_as_info"], "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

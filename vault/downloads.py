@@ -45,3 +45,17 @@ def file_response(
     response["Cache-Control"] = "no-store, private"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell that a spreadsheet shows as text: typed text starting like a formula gets a leading '.
+
+    Whoever opens a CSV we hand over (a dossier's manifest.csv, the activity log) in Excel or LibreOffice
+    must not run a formula that someone typed into a field. JSON keeps every value exactly as typed.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

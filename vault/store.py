@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import transaction
 
 from . import images
-from .filetypes import ALLOWED_TYPES
+from .filetypes import ALLOWED_TYPES, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -263,10 +263,7 @@ def store_upload(case: CaseLike, uploaded_file) -> Stored:
         if stored.size == 0:
             raise EvidenceError("This file is empty.")
         if stored.content_type not in ALLOWED_TYPES:
-            raise EvidenceError(
-                f"Files of this type ({stored.content_type}) cannot be added. "
-                "Add photos, screenshots, PDFs, letters, emails, audio or video."
-            )
+            raise EvidenceError(refusal(stored.content_type))
         try:
             preview = images.check_and_preview(uploaded_file, stored.content_type)
         except images.BadImage as error:

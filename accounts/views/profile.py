@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from .. import services
 from ..forms import ProfileForm, SignUpForm
 from ..two_factor import safe_next
+from . import sign_ins
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,4 +39,4 @@ def profile(request: HttpRequest) -> HttpResponse:
         services.user_profile_update(user=request.user, **form.cleaned_data)
         messages.success(request, "Your details are saved.")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {"form": form, **sign_ins.context(request)})

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import services
 from ..forms import TokenForm
 from ..models import AccessToken
-from ..two_factor import reauth_redirect
+from ..two_factor import form_typed_before_reauth, reauth_redirect
 
 
 def _page(request: HttpRequest, form: TokenForm, *, new_token: str = "", created=None, status: int = 200):
@@ -33,6 +33,11 @@ def _page(request: HttpRequest, form: TokenForm, *, new_token: str = "", created
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
+        typed = form_typed_before_reauth(request)
+        if typed is not None:
+            # Back from "Confirm it is you": what they typed, to send again with one press.
+            messages.info(request, "Thank you. Check the details below, then press “Make the token” again.")
+            return _page(request, TokenForm(typed))
         return _page(request, TokenForm())
     reauth = reauth_redirect(request)
     if reauth is not None:

@@ -18,9 +18,27 @@ class CaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "title", "exhibit_prefix", "time_zone", "status", "created_at", "my_role"]
+        fields = [
+            "id",
+            "title",
+            "exhibit_prefix",
+            "time_zone",
+            "subject_name",
+            "subject_contact",
+            "status",
+            "created_at",
+            "my_role",
+        ]
         read_only_fields = ["id", "status", "created_at", "my_role"]
-        extra_kwargs = {"exhibit_prefix": {"required": False}, "time_zone": {"required": False}}
+        extra_kwargs = {
+            "exhibit_prefix": {"required": False},
+            "time_zone": {"required": False},
+            "subject_name": {
+                "required": False,
+                "help_text": "Who this record is about (a dossier's cover may show it).",
+            },
+            "subject_contact": {"required": False, "help_text": "How to contact them (a dossier's cover may show it)."},
+        }
 
     def get_my_role(self, case) -> str:
         return getattr(case, "my_role", "")
@@ -56,6 +74,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                 title=data["title"],
                 exhibit_prefix=data.get("exhibit_prefix", ""),
                 time_zone=data.get("time_zone", "Europe/London"),
+                subject_name=data.get("subject_name", ""),
+                subject_contact=data.get("subject_contact", ""),
             )
         except DjangoValidationError as error:
             raise_as_drf(error)

@@ -1,4 +1,4 @@
-"""Forms for a case itself: its name, exhibit letters and time zone, and its children."""
+"""Forms for a case itself: its name, exhibit letters, time zone and who it is about, and its children."""
 
 from django import forms
 
@@ -20,6 +20,19 @@ class CaseForm(forms.Form):
         help_text="Usually your initials. Your exhibits will be marked like AJ/1, AJ/2.",
     )
     time_zone = forms.ChoiceField(label="Time zone", choices=TIME_ZONE_CHOICES, initial="Europe/London")
+    subject_name = forms.CharField(
+        label="Who is this record about? (optional)",
+        max_length=150,
+        required=False,
+        help_text="Usually your name, or your family's. A dossier's cover can show it.",
+    )
+    subject_contact = forms.CharField(
+        label="How to contact them (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A phone number, email or address for the police or social services. A dossier's cover can show it.",
+    )
 
     def clean_exhibit_prefix(self) -> str:
         value = self.cleaned_data["exhibit_prefix"]

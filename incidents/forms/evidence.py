@@ -2,6 +2,8 @@
 
 from django import forms
 
+from vault import filetypes
+
 from ..models import Case, Evidence, Incident
 from .base import CaseScopedForm, PastDateField
 
@@ -26,7 +28,7 @@ class EvidenceForm(CaseScopedForm):
     files = MultipleFileField(
         label="Files",
         required=False,
-        help_text="Photos, screenshots, letters, emails (.eml), audio or video. You can choose several.",
+        help_text=f"You can add {filetypes.ALLOWED_IN_WORDS}. You can choose several.",
     )
     kind = forms.ChoiceField(label="What is it?", choices=Evidence.Kind.choices)
     description = forms.CharField(

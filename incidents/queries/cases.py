@@ -4,7 +4,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 
 from audit.actions import Action
@@ -17,8 +17,9 @@ from .parties import case_parties
 
 def dashboard_cases(user) -> QuerySet[Case]:
     """The user's cases with their role, counts, latest incident, open agency cases and what others
-    did since the user last looked at the case: one query."""
-    latest = Incident.objects.filter(case=OuterRef("pk")).order_by("-occurred_at", "-id")
+    did since the user last looked at the case: one query. Withdrawn incidents are not counted."""
+    latest = Incident.objects.filter(case=OuterRef("pk"), withdrawn_at__isnull=True).order_by("-occurred_at", "-id")
+    standing = Q(incidents__withdrawn_at__isnull=True)
     role = Membership.objects.filter(case=OuterRef("pk"), user=user, revoked_at__isnull=True).values("role")[:1]
     last_visit = (  # used inside since_visit below, so the case is two levels out
         AuditEvent.objects.filter(case_id=OuterRef(OuterRef("pk")), actor_id=user.pk, action=Action.VIEW)
@@ -44,8 +45,8 @@ def dashboard_cases(user) -> QuerySet[Case]:
     return (
         access.cases_for(user)
         .annotate(
-            incident_count=Count("incidents", distinct=True),
-            latest_incident_at=Max("incidents__occurred_at"),
+            incident_count=Count("incidents", filter=standing, distinct=True),
+            latest_incident_at=Max("incidents__occurred_at", filter=standing),
             latest_incident_title=Subquery(latest.values("title")[:1]),
             latest_incident_kind=Subquery(latest.values("kind")[:1]),
             my_role=Subquery(role),
@@ -87,8 +88,9 @@ def _month_range(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def case_summary(case: Case) -> Summary:
-    """Everything the summary page and the dossier's summary show: a fixed number of queries."""
-    incidents = Incident.objects.filter(case=case)
+    """Everything the summary page and the dossier's summary show: a fixed number of queries. Withdrawn
+    incidents are left out of every count and of the chart."""
+    incidents = Incident.objects.filter(case=case, withdrawn_at__isnull=True)
     span = incidents.aggregate(first=Min("occurred_at"), latest=Max("occurred_at"), total=Count("id"))
     by_kind = Counter(dict(incidents.order_by().values_list("kind").annotate(n=Count("id"))))
     labels = dict(Incident.Kind.choices)

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Prefetch, QuerySet
 
-from ..models import Case, Evidence, Incident
+from ..models import Case, Evidence, EvidenceNote, Incident
 
 
 def evidence_list(case: Case) -> QuerySet[Evidence]:
@@ -19,13 +19,14 @@ def evidence_list(case: Case) -> QuerySet[Evidence]:
 
 
 def evidence_with_details(case: Case) -> QuerySet[Evidence]:
-    """The case's exhibits, each with its uploader, who withdrew it and its incidents in date order
-    (for one exhibit's page, its edit form and its downloads)."""
+    """The case's exhibits, each with its uploader, who withdrew it, its incidents in date order and its notes
+    with who wrote them (for one exhibit's page, its edit form and its downloads)."""
     incidents = Incident.objects.only("id", "title", "kind", "occurred_at", "case_id").order_by("occurred_at")
+    notes = EvidenceNote.objects.select_related("added_by", "incident").order_by("added_at", "id")
     return (
         Evidence.objects.filter(case=case)
         .select_related("uploaded_by", "withdrawn_by", "case")
-        .prefetch_related(Prefetch("incidents", queryset=incidents))
+        .prefetch_related(Prefetch("incidents", queryset=incidents), Prefetch("notes", queryset=notes))
     )
 
 

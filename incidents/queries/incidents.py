@@ -6,13 +6,16 @@ case's rows. Query counts are pinned in tests/incidents/test_query_counts.py.
 """
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.db import connection
-from django.db.models import BooleanField, Prefetch, QuerySet
+from django.db.models import BooleanField, F, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from ..models import INCIDENT_FIELDS, AgencyReference, Case, Evidence, Incident, IncidentParty, IncidentRevision
+from ..rules import PARTY_ROLE_LABELS, search_stems
 
 # search_vector is the stored, GIN-indexed column of migrations/0003_incident_search_vector.py.
 SEARCH_MATCH = '"incidents_incident"."search_vector" @@ websearch_to_tsquery(\'english\'::regconfig, %s)'
@@ -60,7 +63,7 @@ def incident_links(case: Case, ids: list[int], *, exhibits: bool = False) -> dic
     links: dict[int, IncidentLinks] = {pk: IncidentLinks() for pk in ids}
     if not ids:
         return links
-    roles = dict(IncidentParty.Role.choices)
+    roles = PARTY_ROLE_LABELS
     reference_kinds = dict(AgencyReference.Kind.choices)
     parties = (
         IncidentParty.objects.filter(incident_id__in=ids, party__case=case)
@@ -109,6 +112,9 @@ class TimelineEntry:
     tags: list[str] = field(default_factory=list)
     parties: list[EntryParty] = field(default_factory=list)
     references: list[EntryReference] = field(default_factory=list)
+    exhibits: list[str] = field(default_factory=list)  # exhibit marks, with exhibits=True
+    withdrawn_reason: str = ""  # set only for a withdrawn incident (shown with "show withdrawn")
+    is_withdrawn: bool = False
 
 
 ENTRY_SUMMARY_WORDS = 40
@@ -132,31 +138,36 @@ def _summary(text: str, words: int) -> str:
 
 
 def timeline_entries(
-    case: Case, incidents: QuerySet[Incident], *, summary_words: int = ENTRY_SUMMARY_WORDS
+    case: Case, incidents: QuerySet[Incident], *, summary_words: int = ENTRY_SUMMARY_WORDS, exhibits: bool = False
 ) -> list[TimelineEntry]:
     """A page of incidents (a sliced queryset of this case's incidents) as TimelineEntry rows.
 
-    Four queries, whatever the page holds: the incidents, then their parties, tags and
-    references (incident_links), each read as plain values. A list page of model instances with prefetched
-    managers spent most of its time building objects that the template read once.
+    Four queries, whatever the page holds (five with the exhibit marks): the incidents, then their parties,
+    tags and references (incident_links), each read as plain values. A list page of model instances with
+    prefetched managers spent most of its time building objects that the template read once.
     """
     zone = case.zone
     kinds = dict(Incident.Kind.choices)
     entries: dict[int, TimelineEntry] = {}
-    rows = incidents.values_list("id", "occurred_at", "occurred_precision", "title", "kind", "narrative")
-    for pk, occurred_at, precision, title, kind, narrative in rows:
+    rows = incidents.values_list(
+        "id", "occurred_at", "occurred_precision", "title", "kind", "narrative", "withdrawn_at", "withdrawn_reason"
+    )
+    for pk, occurred_at, precision, title, kind, narrative, withdrawn_at, withdrawn_reason in rows:
         local = occurred_at.astimezone(zone)
         entries[pk] = TimelineEntry(
             id=pk,
             month=local.strftime("%B %Y"),
             when=when_text(occurred_at, precision, zone),
-            title=title or kinds.get(kind, kind),
+            title=Incident.display_title_for(title, kind),
             kind=kinds.get(kind, kind),
             summary=_summary(narrative, summary_words),
+            is_withdrawn=withdrawn_at is not None,
+            withdrawn_reason=withdrawn_reason if withdrawn_at is not None else "",
         )
-    for pk, links in incident_links(case, list(entries)).items():
+    for pk, links in incident_links(case, list(entries), exhibits=exhibits).items():
         entry = entries[pk]
         entry.parties, entry.references, entry.tags = links.parties, links.references, links.tags
+        entry.exhibits = links.exhibits
     return list(entries.values())
 
 
@@ -168,10 +179,11 @@ class TimelineFilters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     q: str = ""
+    include_withdrawn: bool = False  # withdrawn incidents leave the list unless asked for
 
     @property
     def active(self) -> bool:
-        return any([self.kind, self.party, self.tag, self.date_from, self.date_to, self.q])
+        return any([self.kind, self.party, self.tag, self.date_from, self.date_to, self.q, self.include_withdrawn])
 
 
 def timeline(case: Case, filters: TimelineFilters) -> QuerySet[Incident]:
@@ -183,6 +195,8 @@ def filtered_incidents(case: Case, filters: TimelineFilters) -> QuerySet[Inciden
     """The case's incidents that match the filters, in date order; nothing prefetched
     (a page of them becomes rows through timeline_entries)."""
     incidents = Incident.objects.filter(case=case).order_by("occurred_at", "id")
+    if not filters.include_withdrawn:
+        incidents = incidents.filter(withdrawn_at__isnull=True)
     if filters.kind:
         incidents = incidents.filter(kind=filters.kind)
     if filters.party:
@@ -201,17 +215,33 @@ def filtered_incidents(case: Case, filters: TimelineFilters) -> QuerySet[Inciden
     return incidents
 
 
+# What the timeline says about its search. Both ways find word forms: PostgreSQL's 'english' configuration,
+# and elsewhere the stems that services.search stores and stemmed_search looks for.
+SEARCH_NOTE = "Searching word forms in English: 'investigated' also finds 'investigation'."
+
+
 def search(incidents: QuerySet[Incident], text: str) -> QuerySet[Incident]:
-    """Full-text search on PostgreSQL (GIN-indexed); a plain case-insensitive match elsewhere."""
+    """Full-text search on PostgreSQL (GIN-indexed, English stemming); elsewhere stemmed_search."""
     if connection.vendor == "postgresql":
         # The text travels as a query parameter, never inside the SQL string.
         return incidents.filter(RawSQL(SEARCH_MATCH, (text,), output_field=BooleanField()))  # noqa: S611
-    return incidents.filter(search_text__icontains=text)
+    return stemmed_search(incidents, text)
+
+
+def stemmed_search(incidents: QuerySet[Incident], text: str) -> QuerySet[Incident]:
+    """The search where the database does not stem (SQLite): the text as typed, or every one of its words'
+    English stems, found in the search text (which carries the stems of its own words, services.search)."""
+    match = Q(search_text__icontains=text)
+    stems = search_stems(text)
+    if stems:
+        match |= reduce(operator.and_, (Q(search_text__icontains=stem) for stem in stems))
+    return incidents.filter(match)
 
 
 def incidents_in_period(case: Case, start: dt.datetime | None, end: dt.datetime | None) -> QuerySet[Incident]:
-    """The case's incidents from `start` up to (not including) `end`, in date order; nothing prefetched."""
-    incidents = Incident.objects.filter(case=case)
+    """The case's incidents from `start` up to (not including) `end`, in date order, withdrawn ones left out
+    (withdrawn_in_period lists those); nothing prefetched."""
+    incidents = Incident.objects.filter(case=case, withdrawn_at__isnull=True)
     if start is not None:
         incidents = incidents.filter(occurred_at__gte=start)
     if end is not None:
@@ -223,6 +253,28 @@ def incident_rows(case: Case, start: dt.datetime | None, end: dt.datetime | None
     """The incidents of incidents_in_period as plain values, "id" and INCIDENT_FIELDS: one query.
     (As model instances a 1,000-incident case took half a second to read.)"""
     return list(incidents_in_period(case, start, end).values("id", *INCIDENT_FIELDS))
+
+
+def withdrawn_in_period(case: Case, start: dt.datetime | None, end: dt.datetime | None) -> list[dict]:
+    """The case's withdrawn incidents from `start` up to `end`, in date order, as plain values: "id",
+    the fields a list of them shows, and who withdrew each ("withdrawn_by"): one query."""
+    incidents = Incident.objects.filter(case=case, withdrawn_at__isnull=False)
+    if start is not None:
+        incidents = incidents.filter(occurred_at__gte=start)
+    if end is not None:
+        incidents = incidents.filter(occurred_at__lt=end)
+    return list(
+        incidents.order_by("occurred_at", "id").values(
+            "id",
+            "kind",
+            "title",
+            "occurred_at",
+            "occurred_precision",
+            "withdrawn_at",
+            "withdrawn_reason",
+            withdrawn_by_name=F("withdrawn_by__full_name"),
+        )
+    )
 
 
 class CappedCount:

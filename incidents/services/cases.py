@@ -19,13 +19,23 @@ def _check_exhibit_prefix(value: str) -> None:
 
 
 @transaction.atomic
-def case_create(*, user, title: str, exhibit_prefix: str = "", time_zone: str = "Europe/London") -> Case:
+def case_create(
+    *,
+    user,
+    title: str,
+    exhibit_prefix: str = "",
+    time_zone: str = "Europe/London",
+    subject_name: str = "",
+    subject_contact: str = "",
+) -> Case:
     if exhibit_prefix:
         _check_exhibit_prefix(exhibit_prefix)
     case = Case.objects.create(
         title=title.strip(),
         exhibit_prefix=(exhibit_prefix or user.initials or initials_from_name(user.full_name)).upper(),
         time_zone=time_zone,
+        subject_name=subject_name.strip(),
+        subject_contact=subject_contact.strip(),
         created_by=user,
     )
     Membership.objects.create(user=user, case=case, role=Role.OWNER)
@@ -36,16 +46,41 @@ def case_create(*, user, title: str, exhibit_prefix: str = "", time_zone: str = 
 
 
 @transaction.atomic
-def case_update(*, user, case: Case, title: str, exhibit_prefix: str, time_zone: str) -> Case:
+def case_update(
+    *,
+    user,
+    case: Case,
+    title: str,
+    exhibit_prefix: str,
+    time_zone: str,
+    subject_name: str | None = None,
+    subject_contact: str | None = None,
+) -> Case:
+    """None for the record's subject leaves it as it is (the API's settings do not carry it)."""
     _check_exhibit_prefix(exhibit_prefix)
     before = {"title": case.title, "exhibit_prefix": case.exhibit_prefix, "time_zone": case.time_zone}
+    subject_before = (case.subject_name, case.subject_contact)
     case.title, case.exhibit_prefix, case.time_zone = title.strip(), exhibit_prefix.upper(), time_zone
-    case.save(update_fields=["title", "exhibit_prefix", "time_zone"])
+    if subject_name is not None:
+        case.subject_name = subject_name.strip()
+    if subject_contact is not None:
+        case.subject_contact = subject_contact.strip()
+    case.save(update_fields=["title", "exhibit_prefix", "time_zone", "subject_name", "subject_contact"])
     after = {"title": case.title, "exhibit_prefix": case.exhibit_prefix, "time_zone": case.time_zone}
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    audit.event_record(
-        actor=user, case_id=case.pk, action=Action.CASE_UPDATE, target=case, details={"changed": changed}
-    )
+    details = {"changed": changed}
+    # Who the record is about and how to reach them stay out of the details, as children's names do: which
+    # of them changed, not what they say.
+    subject_changed = [
+        name
+        for name, old, new in zip(
+            ("subject_name", "subject_contact"), subject_before, (case.subject_name, case.subject_contact), strict=True
+        )
+        if old != new
+    ]
+    if subject_changed:
+        details["subject_changed"] = subject_changed
+    audit.event_record(actor=user, case_id=case.pk, action=Action.CASE_UPDATE, target=case, details=details)
     return case
 
 

@@ -14,7 +14,7 @@ from audit.actions import Action
 from vault import store
 
 from .. import access
-from ..models import Case, Evidence, Incident
+from ..models import Case, Evidence, EvidenceNote, Incident
 
 
 def clean_file_name(name: str) -> str:
@@ -31,6 +31,8 @@ def clean_file_name(name: str) -> str:
 class Attached:
     evidence: Evidence
     created: bool  # False: the same bytes were already an exhibit of this case
+    # When the same bytes came again with a description of their own, it is kept as a note on the exhibit.
+    note: EvidenceNote | None = None
 
 
 def evidence_attach(
@@ -79,8 +81,9 @@ def evidence_attach(
                         target=existing,
                         details={"mark": existing.mark, "sha256": stored.sha256},
                     )
+                    note = _duplicate_note(user=user, evidence=existing, description=description, incidents=incidents)
                     _discard(case, stored)
-                    return Attached(existing, created=False)
+                    return Attached(existing, created=False, note=note)
             number = locked.next_exhibit_number
             Case.objects.filter(pk=case.pk).update(next_exhibit_number=number + 1)
             evidence = Evidence.objects.create(
@@ -119,6 +122,26 @@ def evidence_attach(
             _discard(case, stored)
         raise
     return Attached(evidence, created=True)
+
+
+def _duplicate_note(
+    *, user, evidence: Evidence, description: str, incidents: Sequence[Incident]
+) -> EvidenceNote | None:
+    """Keep what was typed for a file that was already an exhibit, unless it says what the exhibit already says."""
+    body = description.strip()
+    if not body or body == evidence.description.strip():
+        return None
+    note = EvidenceNote.objects.create(
+        evidence=evidence, incident=incidents[0] if len(incidents) == 1 else None, body=body, added_by=user
+    )
+    audit.event_record(
+        actor=user,
+        case_id=evidence.case_id,
+        action=Action.EVIDENCE_NOTE,
+        target=evidence,
+        details={"mark": evidence.mark, "note": note.pk, "length": len(body), "incident": note.incident_id},
+    )
+    return note
 
 
 def _discard(case: Case, stored) -> None:

@@ -1,4 +1,5 @@
-"""Writes to incidents: log one, edit one (every edit keeps a revision), and the text search looks in."""
+"""Writes to incidents: log one, edit one (every edit keeps a revision), withdraw one, and the text search
+looks in."""
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
@@ -12,7 +13,7 @@ from audit.actions import Action
 
 from .. import access
 from ..models import INCIDENT_FIELDS, AgencyReference, Case, Incident, IncidentParty, IncidentRevision, Party, Tag
-from ..rules import narrative_problem, occurred_at_problem
+from ..rules import narrative_problem, occurred_at_problem, party_role_default, party_role_problem
 from .parties import party_create
 from .search import search_text_rebuild
 
@@ -34,13 +35,22 @@ def _tags_for(case: Case, names: Iterable[str]) -> list[Tag]:
     return tags
 
 
+def _check_party_roles(roles: dict[int, str] | None) -> None:
+    for role in (roles or {}).values():
+        problem = party_role_problem(role) if role else None
+        if problem:
+            raise ValidationError({"parties": problem})
+
+
 def _set_parties(incident: Incident, parties: Sequence[Party], roles: dict[int, str] | None) -> None:
+    """Link these parties, each in the part chosen for it; a new link with none chosen gets the usual part
+    for the kind of incident and of party. A link kept without a choice keeps its part."""
     roles = roles or {}
     incident.party_links.exclude(party__in=parties).delete()
     existing = {link.party_id: link for link in incident.party_links.all()}
     for party in parties:
-        role = roles.get(party.pk) or IncidentParty.default_role(party)
         link = existing.get(party.pk)
+        role = roles.get(party.pk) or (link.role if link else party_role_default(incident.kind, party.kind))
         if link is None:
             IncidentParty.objects.create(incident=incident, party=party, role=role)
         elif link.role != role:
@@ -91,6 +101,7 @@ def incident_log(
         "outcome": outcome,
     }
     _check_incident_fields(fields)
+    _check_party_roles(party_roles)
     access.require_same_case(case, parties, "person or organisation")
     access.require_same_case(case, references, "reference")
     parties = list(parties)
@@ -109,6 +120,12 @@ def incident_log(
     return incident
 
 
+REASON_MAX_LENGTH = 300  # IncidentRevision.reason
+NO_CHANGE_FOR_REASON = (
+    "Nothing in the record was changed, so the reason was not kept. Change the record, or leave the reason empty."
+)
+
+
 @transaction.atomic
 def incident_edit(
     *,
@@ -119,12 +136,20 @@ def incident_edit(
     tags: Iterable[str] | None = None,
     references: Sequence[AgencyReference] | None = None,
     new_suspect: str = "",
+    reason: str = "",
     **fields,
 ) -> Incident:
+    """Change an incident; the version before stays in its history. `reason` is why, in the editor's words."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.is_withdrawn:
+        raise ValidationError(WITHDRAWN_NO_EDIT)
     case = incident.case
     merged = {name: fields.get(name, getattr(incident, name)) for name in INCIDENT_FIELDS}
     _check_incident_fields(merged)
+    _check_party_roles(party_roles)
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX_LENGTH} characters."})
     before = _snapshot(incident)
     changed = [name for name in INCIDENT_FIELDS if merged[name] != getattr(incident, name)]
     for name in changed:
@@ -142,13 +167,20 @@ def incident_edit(
         incident.references.set(references)
     after = _snapshot(incident)
     if after == before:
+        if reason:  # a reason for no change would be lost: say so rather than drop it
+            raise ValidationError({"reason": NO_CHANGE_FOR_REASON})
         return incident  # nothing changed: no new revision
     incident.revision_count += 1
     incident.updated_at = timezone.now()
     incident.save(update_fields=[*changed, "revision_count", "updated_at"])
     search_text_rebuild(Incident.objects.filter(pk=incident.pk))
     IncidentRevision.objects.create(
-        incident=incident, number=incident.revision_count, data=after, edited_by=user, edited_at=incident.updated_at
+        incident=incident,
+        number=incident.revision_count,
+        data=after,
+        edited_by=user,
+        edited_at=incident.updated_at,
+        reason=reason,
     )
     audit.event_record(
         actor=user,
@@ -156,5 +188,30 @@ def incident_edit(
         action=Action.INCIDENT_EDIT,
         target=incident,
         details={"revision": incident.revision_count, "changed": sorted(k for k in after if after[k] != before[k])},
+    )
+    return incident
+
+
+ALREADY_WITHDRAWN = "This incident was already withdrawn."
+WITHDRAWN_NO_EDIT = "This incident was withdrawn, so it can no longer be changed."
+
+
+@transaction.atomic
+def incident_withdraw(*, user, incident: Incident, reason: str) -> Incident:
+    """Take a wrong or duplicate incident out of the record's counts, charts and chronology. Nothing is
+    deleted: the row, its revisions and its audit trail stay, and the dossier lists it as withdrawn."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why this incident is being withdrawn."})
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.is_withdrawn:
+        raise ValidationError(ALREADY_WITHDRAWN)
+    incident.withdrawn_at, incident.withdrawn_by, incident.withdrawn_reason = timezone.now(), user, reason.strip()
+    incident.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    audit.event_record(
+        actor=user,
+        case_id=incident.case_id,
+        action=Action.INCIDENT_WITHDRAW,
+        target=incident,
+        details={"reason": incident.withdrawn_reason},
     )
     return incident

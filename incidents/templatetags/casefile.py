@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from audit.actions import describe
 from incidents.queries.incidents import when_text
+from incidents.rules import PARTY_ROLE_LABELS
 
 register = template.Library()
 
@@ -47,3 +48,9 @@ def describe_event(event) -> str:
 def actor_name(event, names: dict) -> str:
     """Who did it: the member's name, else the email recorded at the time, else "system"."""
     return names.get(event.actor_id) or event.actor_label or "system"
+
+
+@register.filter
+def role_label(role: str) -> str:
+    """A party's part in an incident in words: "reported_to" is "Received the report"."""
+    return PARTY_ROLE_LABELS.get(role, role)

@@ -60,7 +60,13 @@ def _settings_page(request, membership, *, form, child_form, status: int) -> Htt
 
 
 def _settings_initial(case: Case) -> dict:
-    return {"title": case.title, "exhibit_prefix": case.exhibit_prefix, "time_zone": case.time_zone}
+    return {
+        "title": case.title,
+        "exhibit_prefix": case.exhibit_prefix,
+        "time_zone": case.time_zone,
+        "subject_name": case.subject_name,
+        "subject_contact": case.subject_contact,
+    }
 
 
 @login_required
@@ -78,6 +84,8 @@ def case_settings(request: HttpRequest, case_id: int) -> HttpResponse:
             title=data["title"],
             exhibit_prefix=data["exhibit_prefix"] or case.exhibit_prefix,
             time_zone=data["time_zone"],
+            subject_name=data["subject_name"],
+            subject_contact=data["subject_contact"],
         )
         messages.success(request, "Saved.")
         return redirect("incidents:case_settings", case_id=case.pk)

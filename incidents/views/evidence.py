@@ -69,7 +69,10 @@ def evidence_new(request: HttpRequest, case_id: int) -> HttpResponse:
             if result.created:
                 messages.success(request, f"Saved as exhibit {result.evidence.mark}.")
             else:
-                messages.info(request, f"This file is already exhibit {result.evidence.mark}. It has been linked.")
+                kept = " What you wrote about it is kept as a note on it." if result.note else ""
+                messages.info(
+                    request, f"This file is already exhibit {result.evidence.mark}. It has been linked.{kept}"
+                )
         if not failures:
             return redirect("incidents:evidence_list", case_id=case.pk)
         for failure in failures:

@@ -1,4 +1,5 @@
-"""Incident pages: the timeline (filters and search), log one, read one with its history, change one."""
+"""Incident pages: the timeline (filters and search), log one, read one with its history, change one,
+withdraw one."""
 
 from itertools import groupby
 from operator import attrgetter
@@ -13,8 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from .. import access
-from ..forms.incidents import IncidentForm, TimelineFilterForm
-from ..pages import case_context, form_errors
+from ..forms.incidents import IncidentEditForm, IncidentForm, IncidentWithdrawForm, TimelineFilterForm
+from ..pages import case_context, form_errors, incident_history
 from ..queries import incidents as queries
 from ..queries.comments import comment_thread
 from ..services import incidents as services
@@ -40,12 +41,15 @@ def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
             date_from=data["date_from"],
             date_to=data["date_to"],
             q=data["q"].strip(),
+            include_withdrawn=data["include_withdrawn"],
         )
     incidents = queries.filtered_incidents(case, filters)
-    if filters.q:
+    if form.errors:  # the filters say what is wrong with them (dates the wrong way round): no list under them
+        incidents = incidents.none()
+    elif filters.q:
         incidents = queries.CappedCount(incidents, SEARCH_COUNT_CAP)
     page = Paginator(incidents, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    entries = queries.timeline_entries(case, page.object_list)
+    entries = queries.timeline_entries(case, page.object_list, exhibits=True)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -60,6 +64,8 @@ def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
             months=[(month, list(rows)) for month, rows in groupby(entries, key=attrgetter("month"))],
             count_capped=bool(filters.q) and page.paginator.count > SEARCH_COUNT_CAP,
             search_count_cap=SEARCH_COUNT_CAP,
+            search_note=queries.SEARCH_NOTE,
+            filter_problems=[problem for problems in form.errors.values() for problem in problems],
             querystring=query.urlencode(),
         ),
     )
@@ -95,7 +101,9 @@ def incident_detail(request: HttpRequest, case_id: int, incident_id: int) -> Htt
         case_context(
             membership,
             incident=incident,
-            revisions=queries.incident_revisions(incident).order_by("-number"),
+            history=incident_history(
+                queries.incident_revisions(incident), case.zone, labels=IncidentForm.history_labels()
+            ),
             comment_list=comment_thread(case, incident),
         ),
     )
@@ -107,8 +115,13 @@ def incident_edit(request: HttpRequest, case_id: int, incident_id: int) -> HttpR
     membership = access.require(request.user, case_id, access.EDIT)
     case = membership.case
     incident = get_object_or_404(queries.incidents_with_details(case), pk=incident_id)
-    form = IncidentForm(
-        request.POST if request.method == "POST" else None, case=case, initial=IncidentForm.initial_for(incident)
+    if incident.is_withdrawn:
+        messages.error(request, services.WITHDRAWN_NO_EDIT)
+        return redirect("incidents:incident_detail", case_id=case.pk, incident_id=incident.pk)
+    form = IncidentEditForm(
+        request.POST if request.method == "POST" else None,
+        case=case,
+        initial=IncidentForm.initial_for(incident),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,4 +134,29 @@ def incident_edit(request: HttpRequest, case_id: int, incident_id: int) -> HttpR
     status = 400 if form.is_bound else 200
     return render(
         request, "incidents/incident_form.html", case_context(membership, form=form, incident=incident), status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_withdraw(request: HttpRequest, case_id: int, incident_id: int) -> HttpResponse:
+    """Ask why, then take the incident out of the counts, the chart and the dossier's chronology (never deleted)."""
+    membership = access.require(request.user, case_id, access.WITHDRAW)
+    case = membership.case
+    incident = get_object_or_404(queries.incidents_of(case).select_related("withdrawn_by"), pk=incident_id)
+    form = IncidentWithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incident_withdraw(user=request.user, incident=incident, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, "Withdrawn. It is no longer counted; it stays in the history, marked.")
+            return redirect("incidents:incident_detail", case_id=case.pk, incident_id=incident.pk)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "incidents/incident_withdraw.html",
+        case_context(membership, form=form, incident=incident),
+        status=status,
     )

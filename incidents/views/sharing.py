@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.two_factor import has_two_factor, reauth_redirect
+from accounts.two_factor import form_typed_before_reauth, has_two_factor, reauth_redirect
 
 from .. import access
 from ..forms.sharing import InviteForm
@@ -45,7 +45,8 @@ def sharing(request: HttpRequest, case_id: int) -> HttpResponse:
         page_view_record(user=request.user, case=membership.case, page="sharing")
     if access.reauthentication_needed(request):
         return reauth_redirect(request)
-    form = InviteForm(request.POST if request.method == "POST" else None)
+    # Back from "Confirm it is you" after sending the form: what they typed, to send again.
+    form = InviteForm(request.POST if request.method == "POST" else form_typed_before_reauth(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_create(user=request.user, case=membership.case, **form.cleaned_data)
@@ -54,7 +55,7 @@ def sharing(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}. The link works for 7 days.")
             return redirect("incidents:sharing", case_id=case_id)
-    return _sharing_page(request, membership, form, status=400 if form.is_bound else 200)
+    return _sharing_page(request, membership, form, status=400 if request.method == "POST" else 200)
 
 
 @login_required

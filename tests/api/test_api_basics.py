@@ -69,7 +69,9 @@ def test_log_an_incident_through_the_api(case, owner):
     assert response.status_code == 201, response.json()
     incident = Incident.objects.get()
     assert incident.revisions.count() == 1 and list(incident.parties.all()) == [suspect]
-    assert response.json()["involved"] == [{"party": suspect.pk, "name": "troll99", "role": "suspected"}]
+    assert response.json()["involved"] == [
+        {"party": suspect.pk, "name": "troll99", "role": "suspected", "role_label": "Suspected of doing it"}
+    ]
 
 
 def test_cannot_cite_a_party_of_another_case(case, owner, outsider):

@@ -87,7 +87,8 @@ TARGETS = [
     Target(F.cases.CaseForm, "incidents:case_settings"),
     Target(F.cases.ChildForm, "incidents:child_add"),
     Target(F.incidents.IncidentForm, "incidents:incident_new"),
-    Target(F.incidents.IncidentForm, "incidents:incident_edit", ("case", "incident")),
+    Target(F.incidents.IncidentEditForm, "incidents:incident_edit", ("case", "incident")),
+    Target(F.incidents.IncidentWithdrawForm, "incidents:incident_withdraw", ("case", "incident"), newest=True),
     Target(F.parties.PartyForm, "incidents:party_new"),
     Target(F.parties.PartyForm, "incidents:party_edit", ("case", "party")),
     Target(F.references.ReferenceForm, "incidents:reference_new"),
@@ -470,7 +471,20 @@ def test_api_payloads_are_escaped_on_every_page_and_printed_as_text(ids, owner, 
 
 # Query strings ---------------------------------------------------------------------------------
 
-QUERY_PARAMETERS = ("q", "page", "kind", "incident", "party", "tag", "date_from", "date_to", "next", "inline", "code")
+QUERY_PARAMETERS = (
+    "q",
+    "page",
+    "kind",
+    "incident",
+    "party",
+    "tag",
+    "date_from",
+    "date_to",
+    "next",
+    "inline",
+    "code",
+    "person",
+)
 NUMBERS = ["\u00b2", "99999999999999999999999", "-1"]
 
 

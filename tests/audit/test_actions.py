@@ -350,8 +350,8 @@ LABELS = [
     ("case.two_factor", {"required": "yes"}, "changed whether the case requires two-step verification"),
     # Details that look like format fields are shown as they are
     ("evidence.view", {"mark": "{page}"}, "viewed exhibit {page}"),
-    # Not registered (an event from before the registry, say): the raw code, as before
-    ("no.such.action", {"mark": "AJ/3"}, "no.such.action"),
+    # Not registered (an event from before the registry, say): general words, never the raw code
+    ("no.such.action", {"mark": "AJ/3"}, "did something the activity log has no words for"),
 ]
 
 
@@ -373,7 +373,9 @@ def test_the_activity_page_filter_reads_the_registry():
     assert describe_event(SimpleNamespace(action="evidence.download", details={"mark": "AJ/3"})) == (
         "downloaded exhibit AJ/3"
     )
-    assert describe_event(SimpleNamespace(action="old.thing", details={})) == "old.thing"
+    assert describe_event(SimpleNamespace(action="old.thing", details={})) == (
+        "did something the activity log has no words for"
+    )
 
 
 # (c) event_record refuses what is not registered ----------------------------------------------------

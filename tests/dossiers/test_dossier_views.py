@@ -89,6 +89,10 @@ def test_members_who_may_export_list_ask_follow_and_download(client, case, done,
         "date_to": None,
         "photos": "inline",
         "redact": True,
+        # FORM ticks none of the cover's boxes (issue 13): a browser sends an unticked box as nothing.
+        "cover_subject": False,
+        "cover_contact": False,
+        "cover_references": False,
     }
     assert AuditEvent.objects.filter(action="dossier.request", actor_id=user.pk, target_id=asked.pk).exists()
 

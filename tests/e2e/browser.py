@@ -176,3 +176,35 @@ def submit(page: Page, button: Locator):
     with page.expect_navigation():
         button.click()
     axe_check(page)
+
+
+# How wide the page and the window are, and what sticks out past `width`, for the message.
+_WIDTHS_JS = """width => {
+  const wide = [];
+  for (const element of document.body.querySelectorAll("*")) {
+    const box = element.getBoundingClientRect();
+    const classes = typeof element.className === "string" ? element.className.split(/\\s+/).filter(Boolean) : [];
+    const name = [element.tagName.toLowerCase() + (element.id ? "#" + element.id : ""), ...classes].join(".");
+    const overflowing = element.scrollWidth > element.clientWidth + 1;
+    if (box.width && box.right > width + 0.5) {
+      wide.push(name + " (right edge " + Math.round(box.right) + ")");
+    } else if (box.width && overflowing && getComputedStyle(element).overflowX === "visible") {
+      wide.push(name + " (its content is " + element.scrollWidth + " px wide)");
+    }
+  }
+  return {page: document.documentElement.scrollWidth, window: window.innerWidth, wide: wide.slice(0, 10)};
+}"""
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    """Fail if the page as it is now is wider than the window (it would scroll sideways on a phone).
+
+    A mobile browser (is_mobile) zooms a page that is too wide out until it fits, and window.innerWidth
+    grows with it: so the window must also still be as wide as the screen (the viewport) it is on.
+    """
+    screen = page.viewport_size["width"]
+    widths = page.evaluate(_WIDTHS_JS, screen)
+    assert widths["page"] <= widths["window"] == screen, (
+        f"{page.url} scrolls sideways on a {screen} px screen: the page is {widths['page']} px wide, "
+        f"the window {widths['window']} px; sticking out: {', '.join(widths['wide']) or 'nothing in the body'}"
+    )

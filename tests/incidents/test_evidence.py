@@ -380,3 +380,133 @@ def test_a_document_that_fails_half_way_leaves_nothing_in_the_store(case, settin
         out.write(b"x" * (3 * store.CHUNK))
         raise RuntimeError("the pack could not be finished")
     assert list(folder.iterdir()) == []
+
+
+# Refused types are named in words, with what can be added instead.
+CAN_ADD = (
+    " You can add pictures (JPEG, PNG, GIF, WebP, HEIC), PDF documents, Word and other text documents, saved "
+    "emails (.eml) and web pages, sound recordings (MP3, M4A, WAV, Ogg) and videos (MP4, MOV, WebM)."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("app.exe", b"MZ" + b"\x90" * 58 + b"\x40\x00\x00\x00" + b"PE\x00\x00" + b"\x00" * 200,
+         "This is a program, not a picture or document, so it cannot be added."),
+        ("drawing.svg", SVG,
+         "This is an SVG drawing, which can hide a program inside it, so it cannot be added. "
+         "Take a screenshot of it and add that instead."),
+        ("photos.zip", _zip_bytes(),
+         "This is a compressed folder (such as a ZIP file), so it cannot be added. "
+         "Open it and add the files inside it one by one."),
+        ("run.sh", b"#!/bin/sh\nrm -rf ~\n",
+         "This is a script (a small program), not a picture or document, so it cannot be added."),
+        ("tool.py", b"#!/usr/bin/env python3\nimport os\nprint(os.environ)\n",
+         "This is a script (a small program), not a picture or document, so it cannot be added."),
+        ("data.bin", bytes(range(256)) * 8, "This kind of file cannot be added."),
+    ],
+)  # fmt: skip
+def test_refused_types_are_named_in_words(client, case, owner, name, data, message):
+    client.force_login(owner)
+    response = _post(client, case, upload(name, data))
+    assert response.status_code == 400
+    assert response.context["form"].errors["files"] == [f"{name}: {message}{CAN_ADD}"]
+    assert message in response.content.decode()
+
+
+def test_the_upload_field_says_what_can_be_added(client, case, owner):
+    client.force_login(owner)
+    page = client.get(reverse("incidents:evidence_new", args=[case.pk])).content.decode()
+    assert (
+        "You can add pictures (JPEG, PNG, GIF, WebP, HEIC), PDF documents, Word and other text documents, "
+        "saved emails (.eml) and web pages, sound recordings (MP3, M4A, WAV, Ogg) and videos (MP4, MOV, WebM). "
+        "You can choose several."
+    ) in page
+
+
+def test_a_saved_web_page_and_javascript_are_kept_as_files_not_refused(client, case, owner):
+    # HTML (a saved web page) and JavaScript (sniffed as text) are on the allow-list: kept, shown only as downloads.
+    client.force_login(owner)
+    assert (
+        _post(client, case, upload("post.html", b"<!DOCTYPE html><html><body>post</body></html>\n")).status_code == 302
+    )
+    assert _post(client, case, upload("x.js", b"function f(){ alert(1); }\n")).status_code == 302
+    assert sorted(Evidence.objects.values_list("content_type", flat=True)) == ["text/html", "text/plain"]
+
+
+@pytest.mark.parametrize(
+    ("obtained_at", "obtained_from", "shown"),
+    [
+        ("2026-11-04", "Forwarded by my sister", "<dt>Obtained</dt><dd>4 Nov 2026 · Forwarded by my sister</dd>"),
+        ("", "Forwarded by my sister", "<dt>Obtained</dt><dd>Forwarded by my sister</dd>"),
+        ("2026-11-04", "", "<dt>Obtained</dt><dd>4 Nov 2026</dd>"),
+        ("", "", None),
+    ],
+)
+def test_exhibit_page_says_when_and_from_whom_without_stray_separators(
+    client, case, owner, obtained_at, obtained_from, shown
+):
+    client.force_login(owner)
+    _post(client, case, upload("a.pdf", PDF), obtained_at=obtained_at, obtained_from=obtained_from)
+    item = Evidence.objects.get()
+    page = client.get(reverse("incidents:evidence_detail", args=[case.pk, item.pk])).content.decode()
+    if shown is None:
+        assert "<dt>Obtained</dt>" not in page
+    else:
+        assert shown in page
+    assert f"<dd>a.pdf · PDF document · {len(PDF)}\xa0bytes</dd>" in page
+    assert "application/pdf" not in page
+
+
+def test_the_same_file_again_keeps_the_new_description_as_a_note(client, case, owner, editor):
+    letter = log_incident(case, owner, title="Letter to employer")
+    client.force_login(owner)
+    _post(client, case, upload("a.pdf", PDF), description="The council's letter.")
+    client.force_login(editor)
+    response = _post(
+        client, case, upload("again.pdf", PDF), description="Also sent to my employer.", incidents=[letter.pk]
+    )
+    assert response.status_code == 302
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages[-1] == (
+        "This file is already exhibit AJ/1. It has been linked. What you wrote about it is kept as a note on it."
+    )
+    item = Evidence.objects.get()
+    assert item.description == "The council's letter."  # the exhibit's own words are unchanged
+    assert [(n.body, n.added_by, n.incident) for n in item.notes.all()] == [
+        ("Also sent to my employer.", editor, letter)
+    ]
+    event = AuditEvent.objects.filter(action="evidence.note").get()
+    assert (event.actor_id, event.details["mark"], event.details["incident"]) == (editor.pk, "AJ/1", letter.pk)
+    page = client.get(reverse("incidents:evidence_detail", args=[case.pk, item.pk])).content.decode()
+    assert "<dt>Notes</dt>" in page and "Also sent to my employer." in page
+    assert f'when linking it to <a href="/cases/{case.pk}/incidents/{letter.pk}/">Letter to employer</a>' in page
+
+
+def test_the_same_file_again_with_the_same_words_adds_no_note(client, case, owner):
+    client.force_login(owner)
+    _post(client, case, upload("a.pdf", PDF))
+    _post(client, case, upload("b.pdf", PDF))
+    assert not Evidence.objects.get().notes.exists()
+    assert not AuditEvent.objects.filter(action="evidence.note").exists()
+
+
+def test_the_same_file_again_through_the_api_keeps_the_description_as_a_note(case, owner):
+    from rest_framework.test import APIClient
+
+    from accounts import services as account_services
+
+    _, token = account_services.access_token_create(user=owner, name="test", scope="write", days=7)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    url = f"/api/v1/cases/{case.pk}/evidence/"
+    first = api.post(
+        url, {"file": upload("p.pdf", PDF), "kind": "document", "description": "Letter"}, format="multipart"
+    )
+    assert first.status_code == 201
+    again = api.post(
+        url, {"file": upload("q.pdf", PDF), "kind": "document", "description": "Found it again"}, format="multipart"
+    )
+    assert again.status_code == 200 and again.json()["description"] == "Letter"
+    assert list(Evidence.objects.get().notes.values_list("body", "incident")) == [("Found it again", None)]

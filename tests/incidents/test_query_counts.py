@@ -60,8 +60,8 @@ def _count(client, url: str) -> int:
 # is saved at most once a minute (SESSION_RENEW_SECONDS), not within these requests.
 PAGES = {
     # gate 3 + audit 5 + filter choices 2 (tags, people) + count + page
-    # + prefetched people, tags and references 3
-    "incidents:timeline": 15,
+    # + prefetched people, tags, references and exhibit marks 4
+    "incidents:timeline": 16,
     # gate 3 + audit 5 + first/latest/total + counts by kind + per month by kind + suspects
     # + open references + members + the case's comments with their authors
     "incidents:case_summary": 15,
@@ -83,8 +83,9 @@ def test_page_query_count_does_not_grow_with_incidents(client, owner, small_and_
 
 def test_dashboard_query_count_does_not_grow_with_cases(client, owner, small_and_large):
     client.force_login(owner)
-    # session, user, one query for every case with counts and the latest incident
-    assert _count(client, reverse("home")) == 3
+    # session, user, one query for every case with counts and the latest incident,
+    # one for the last few things others did on each case
+    assert _count(client, reverse("home")) == 4
     for n in range(5):
         make_case(owner, title=f"More {n}")
-    assert _count(client, reverse("home")) == 3
+    assert _count(client, reverse("home")) == 4

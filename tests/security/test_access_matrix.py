@@ -26,6 +26,7 @@ from vault import store
 pytestmark = pytest.mark.django_db
 
 V, E, C, X, M, S = access.VIEW, access.EDIT, access.COMMENT, access.EXPORT, access.MANAGE, access.SHARE
+W = access.WITHDRAW
 AUTHOR = "author"  # editing or deleting a comment: its author's right, whatever the role
 
 # url name -> (method used in this test, what it needs)
@@ -33,6 +34,7 @@ NEEDS = {
     "incidents:case_summary": ("GET", V),
     "incidents:timeline": ("GET", V),
     "incidents:activity": ("GET", V),
+    "incidents:activity_csv": ("GET", V),
     "incidents:incident_detail": ("GET", V),
     "incidents:party_list": ("GET", V),
     "incidents:party_detail": ("GET", V),
@@ -43,6 +45,7 @@ NEEDS = {
     "incidents:evidence_preview": ("GET", V),
     "incidents:incident_new": ("POST", E),
     "incidents:incident_edit": ("POST", E),
+    "incidents:incident_withdraw": ("POST", W),
     "incidents:party_new": ("POST", E),
     "incidents:party_edit": ("POST", E),
     "incidents:reference_new": ("POST", E),
@@ -77,6 +80,7 @@ NEEDS = {
     "api:incident-list": ("POST", E),
     "api:incident-detail": ("PATCH", E),
     "api:incident-revisions": ("GET", V),
+    "api:incident-withdraw": ("POST", W),
     "api:evidence-list": ("POST", E),
     "api:evidence-detail": ("GET", V),
     "api:evidence-withdraw": ("POST", E),
