@@ -7,7 +7,8 @@ also keeps the owner's "Recent sign-ins"). Addresses are recorded shortened to t
 """
 
 from axes.signals import user_locked_out
-from django.contrib.auth import signals
+from django.contrib.auth import get_user_model, signals
+from django.db.models.signals import post_save
 
 from audit import services as audit
 from audit.actions import Action
@@ -48,7 +49,17 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
     )
 
 
+def on_user_saved(sender, instance, created, **kwargs):
+    # A new password (changed, or reset by email) cuts off every API token too: whoever knew the old
+    # one may have made a token with it.
+    if getattr(instance, "_password_changed", False):
+        instance._password_changed = False
+        if not created:
+            services.access_tokens_end_all(user=instance, reason="password_changed")
+
+
 def connect() -> None:
+    post_save.connect(on_user_saved, sender=get_user_model(), dispatch_uid="tokens_end_on_new_password")
     signals.user_logged_in.connect(on_login, dispatch_uid="audit_login")
     # Not an audit event: the session's 12-hour limit counts from here (accounts.middleware).
     signals.user_logged_in.connect(mark_session_start, dispatch_uid="session_start")

@@ -78,6 +78,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             "accounts.User.get_session_auth_hash", f"{self.password}:{self.session_epoch}", algorithm="sha256"
         ).hexdigest()
 
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        # A new password ends every API token of the account when the row is saved (audit_hooks).
+        self._password_changed = True
+
     def get_full_name(self) -> str:
         return self.full_name
 

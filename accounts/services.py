@@ -157,6 +157,26 @@ def access_token_create(*, user, name: str, scope: str, days: int):
 
 
 @transaction.atomic
+def access_tokens_end_all(*, user, reason: str) -> int:
+    """End every live API token of `user` at once (a new password, log out everywhere); how many ended."""
+    now = timezone.now()
+    ended = list(
+        AccessToken.objects.select_for_update()
+        .filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+        .values_list("name", flat=True)
+    )
+    if ended:
+        AccessToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+        audit.event_record(
+            actor=user,
+            action=Action.ACCOUNT_TOKENS_ENDED,
+            target=user,
+            details={"reason": reason, "count": len(ended), "names": sorted(ended)},
+        )
+    return len(ended)
+
+
+@transaction.atomic
 def access_token_revoke(*, user, token):
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
@@ -265,6 +285,7 @@ def all_sessions_end(*, user: User, address: str) -> None:
     _session_epoch_raise(user)
     _sign_ins_end(SignIn.objects.filter(user=user))
     audit.event_record(actor=user, action=Action.ACCOUNT_LOGOUT_EVERYWHERE, target=user, details={"address": address})
+    access_tokens_end_all(user=user, reason="logout_everywhere")
 
 
 def _sign_ins_end(sign_ins) -> None:

@@ -87,6 +87,7 @@ class Action(models.TextChoices):
     ACCOUNT_EMAIL_CHANGE = "account.email_change", "changed their email address"
     ACCOUNT_TOKEN_CREATE = "account.token_create", "created an API token"
     ACCOUNT_TOKEN_REVOKE = "account.token_revoke", "revoked an API token"
+    ACCOUNT_TOKENS_ENDED = "account.tokens_ended", "ended every API token of their account"
 
     # The activity log itself
     ACTIVITY_EXPORT = "activity.export", "exported the activity log"

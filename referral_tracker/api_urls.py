@@ -75,7 +75,7 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/audit/", activity.AuditViewSet.as_view({"get": "list"}), name="audit-list"),
     # Last. Only addresses ending in "/": without one, APPEND_SLASH still redirects to the right route.
-    re_path(r"^(?:.*/)?$", not_found, name="not-found"),
+    re_path(r"^(?:[\s\S]*/)?$", not_found, name="not-found"),
 ]
 
 schema_urlpatterns = [

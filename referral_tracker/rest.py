@@ -5,9 +5,11 @@ Every view is case-scoped: `access.require(user, case_id, action)` runs before a
 user is not a member of answers 404, and every queryset is filtered by that case.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from rest_framework import pagination, serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 from incidents import access
 from incidents.models import Case
@@ -19,11 +21,47 @@ def raise_as_drf(error: DjangoValidationError):
     raise ValidationError({"non_field_errors": error.messages})
 
 
+# The widest integer a database column here holds (a 64-bit signed integer).
+_INTEGER_LIMIT = 2**63 - 1
+
+
 class CursorPage(pagination.CursorPagination):
+    """Cursor pages. A cursor is opaque but not trusted: one whose position is not a value of the ordering
+    field (a forged "abc", a bad date, "1e400", a NUL, a 40-digit number) is refused as "Invalid cursor"
+    (404 JSON, as DRF answers a cursor it cannot decode), never handed to the database to fail there."""
+
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
     ordering = "-id"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None and not self._position_is_valid(cursor.position):
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
+    def _position_is_valid(self, position: str) -> bool:
+        ordering = self.ordering if isinstance(self.ordering, str) else self.ordering[0]
+        try:
+            field = self._model._meta.get_field(ordering.lstrip("-"))
+        except (AttributeError, FieldDoesNotExist):
+            return False
+        if "\x00" in position:
+            return False
+        try:
+            value = field.to_python(position)
+        except (DjangoValidationError, ValueError, TypeError, OverflowError):
+            return False
+        if isinstance(field, models.IntegerField | models.AutoField):
+            return isinstance(value, int) and -_INTEGER_LIMIT <= value <= _INTEGER_LIMIT
+        if isinstance(field, models.DateTimeField):
+            return value is not None
+        return True
 
 
 class CaseScopedViewSet(viewsets.GenericViewSet):

@@ -271,6 +271,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The largest JSON body the API reads (uploads are multipart and have their own limit).
+API_JSON_MAX_BYTES = 1024 * 1024
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.api_auth.AccessTokenAuthentication",
@@ -290,6 +293,12 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON is refused (400) beyond API_JSON_MAX_BYTES or 20 levels deep, before it is parsed (parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "referral_tracker.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }

@@ -7,9 +7,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from referral_tracker.parsers import JSONParser
 from referral_tracker.rest import CaseScopedField, CaseScopedViewSet, raise_as_drf
 from vault import store
 from vault.downloads import OPAQUE, file_response
