@@ -2,9 +2,13 @@
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.views.decorators.http import require_http_methods
 
 from .forms import LoginForm, QueuedPasswordResetForm
 from .views import email, profile, sessions, tokens, two_factor
+
+# Django's form views also answer PUT (as POST): the pages serve GET and POST only.
+form_page = require_http_methods(["GET", "POST"])
 
 app_name = "accounts"
 
@@ -12,8 +16,10 @@ urlpatterns = [
     path("signup/", profile.signup, name="signup"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+        form_page(
+            auth_views.LoginView.as_view(
+                template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+            )
         ),
         name="login",
     ),
@@ -23,43 +29,49 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done")
+        form_page(
+            auth_views.PasswordChangeView.as_view(
+                template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done")
+            )
         ),
         name="password_change",
     ),
     path(
         "password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        form_page(auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html")),
         name="password_change_done",
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=QueuedPasswordResetForm,
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset_body.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
+        form_page(
+            auth_views.PasswordResetView.as_view(
+                form_class=QueuedPasswordResetForm,
+                template_name="accounts/password_reset.html",
+                email_template_name="accounts/email/password_reset_body.txt",
+                subject_template_name="accounts/email/password_reset_subject.txt",
+                success_url=reverse_lazy("accounts:password_reset_done"),
+            )
         ),
         name="password_reset",
     ),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        form_page(auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")),
         name="password_reset_done",
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
+        form_page(
+            auth_views.PasswordResetConfirmView.as_view(
+                template_name="accounts/password_reset_confirm.html",
+                success_url=reverse_lazy("accounts:password_reset_complete"),
+            )
         ),
         name="password_reset_confirm",
     ),
     path(
         "password/reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        form_page(auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")),
         name="password_reset_complete",
     ),
     # Sessions

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.two_factor import reauth_redirect_for_download
 from incidents import access
@@ -40,6 +40,7 @@ def dossier_list(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 @never_cache
 def dossier_status(request: HttpRequest, case_id: int, dossier_id: int) -> JsonResponse:
@@ -74,16 +75,19 @@ def _download(request, case_id: int, dossier_id: int, what: str) -> HttpResponse
     return dossier_file_response(membership.case, dossier, what)
 
 
+@require_safe
 @login_required
 def dossier_pdf(request: HttpRequest, case_id: int, dossier_id: int) -> StreamingHttpResponse:
     return _download(request, case_id, dossier_id, "pdf")
 
 
+@require_safe
 @login_required
 def dossier_pack(request: HttpRequest, case_id: int, dossier_id: int) -> StreamingHttpResponse:
     return _download(request, case_id, dossier_id, "pack")
 
 
+@require_safe
 def verify(request: HttpRequest) -> HttpResponse:
     """Anyone holding a dossier's code sees its fingerprint, date and page count, and nothing of its content."""
     form = VerifyForm(request.GET or None)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from .celery import app as celery_app
 
@@ -28,6 +29,7 @@ def broker_ok() -> bool:
         return False
 
 
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": database_ok(), "broker": broker_ok()}

@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from accounts.two_factor import NEEDS_CODE
 from dossiers import queries as dossier_queries
@@ -8,6 +9,7 @@ from incidents.queries import cases as case_queries
 from incidents.queries import notifications as notification_queries
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "welcome.html")

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 
 from .. import services, two_factor
@@ -18,6 +18,7 @@ def _status(request) -> int:
     return 400 if request.method == "POST" else 200
 
 
+@require_safe
 @login_required
 def status(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_status.html", {"enabled": two_factor.has_two_factor(request.user)})

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from vault.downloads import file_response, spreadsheet_safe
 
@@ -45,6 +45,7 @@ def _querystring(filters: queries.ActivityFilters) -> str:
     return urlencode(query)
 
 
+@require_safe
 @login_required
 def activity(request: HttpRequest, case_id: int) -> HttpResponse:
     membership = access.require(request.user, case_id)

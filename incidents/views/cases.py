@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import access, charts
 from ..forms.cases import CaseForm, ChildForm
@@ -30,6 +30,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/case_new.html", {"form": form}, status=400 if form.is_bound else 200)
 
 
+@require_safe
 @login_required
 def case_summary(request: HttpRequest, case_id: int) -> HttpResponse:
     membership = access.require(request.user, case_id)

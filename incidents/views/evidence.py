@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vault import filetypes, store
 from vault.downloads import OPAQUE, file_response
@@ -25,6 +25,7 @@ def _evidence(membership, evidence_id: int) -> Evidence:
     return get_object_or_404(queries.evidence_with_details(membership.case), pk=evidence_id)
 
 
+@require_safe
 @login_required
 def evidence_list(request: HttpRequest, case_id: int) -> HttpResponse:
     membership = access.require(request.user, case_id)
@@ -81,6 +82,7 @@ def evidence_new(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "incidents/evidence_form.html", case_context(membership, form=form), status=status)
 
 
+@require_safe
 @login_required
 def evidence_detail(request: HttpRequest, case_id: int, evidence_id: int) -> HttpResponse:
     membership = access.require(request.user, case_id)
@@ -142,6 +144,7 @@ def evidence_withdraw(request: HttpRequest, case_id: int, evidence_id: int) -> H
     )
 
 
+@require_safe
 @login_required
 def evidence_download(request: HttpRequest, case_id: int, evidence_id: int) -> StreamingHttpResponse:
     """The original file, decrypted. Inline only for images sniffed as PNG, JPEG, GIF or WebP."""
@@ -160,6 +163,7 @@ def evidence_download(request: HttpRequest, case_id: int, evidence_id: int) -> S
     )
 
 
+@require_safe
 @login_required
 def evidence_preview(request: HttpRequest, case_id: int, evidence_id: int) -> StreamingHttpResponse:
     membership = access.require(request.user, case_id)

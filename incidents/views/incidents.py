@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import access
 from ..forms.incidents import IncidentEditForm, IncidentForm, IncidentWithdrawForm, TimelineFilterForm
@@ -25,6 +25,7 @@ TIMELINE_PAGE_SIZE = 50
 SEARCH_COUNT_CAP = 500  # a text search says "more than 500 match" rather than counting every one
 
 
+@require_safe
 @login_required
 def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
     membership = access.require(request.user, case_id)
@@ -89,6 +90,7 @@ def incident_new(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "incidents/incident_form.html", case_context(membership, form=form), status=status)
 
 
+@require_safe
 @login_required
 def incident_detail(request: HttpRequest, case_id: int, incident_id: int) -> HttpResponse:
     membership = access.require(request.user, case_id)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import access
 from ..forms.parties import PartyForm
@@ -16,6 +16,7 @@ from ..services import parties as services
 from ..services.activity import page_view_record
 
 
+@require_safe
 @login_required
 def party_list(request: HttpRequest, case_id: int) -> HttpResponse:
     membership = access.require(request.user, case_id)
@@ -41,6 +42,7 @@ def party_new(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "incidents/party_form.html", case_context(membership, form=form), status=status)
 
 
+@require_safe
 @login_required
 def party_detail(request: HttpRequest, case_id: int, party_id: int) -> HttpResponse:
     membership = access.require(request.user, case_id)

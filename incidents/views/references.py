@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import access
 from ..forms.references import ReferenceForm
@@ -15,6 +15,7 @@ from ..services import references as services
 from ..services.activity import page_view_record
 
 
+@require_safe
 @login_required
 def reference_list(request: HttpRequest, case_id: int) -> HttpResponse:
     membership = access.require(request.user, case_id)

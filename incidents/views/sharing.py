@@ -118,6 +118,7 @@ def two_factor_requirement(request: HttpRequest, case_id: int) -> HttpResponse:
     return redirect("incidents:sharing", case_id=case_id)
 
 
+@require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the invitation email. Anyone holding it may accept it, once, with their own account."""
     try:

@@ -241,3 +241,36 @@ def test_each_role_may_do_what_its_role_allows_and_no_more(client, world, role, 
         assert response.status_code < 500
     else:
         assert response.status_code == 403, (role, method, name, response.status_code)
+
+
+PAGE_ROUTES = sorted(
+    (name, route)
+    for route, name in walk_urlconf(get_resolver().url_patterns)
+    if not route.startswith("api/") and "<" not in route.replace("<int:", "")
+)
+
+
+@pytest.mark.attack(category="idor_pages")
+def test_every_page_allows_only_the_methods_it_serves(client, world):
+    """No page serves PUT, PATCH or DELETE, and a page that only shows something answers POST with 405:
+    a view without a method restriction would answer 200 (or a redirect) to anything."""
+    ids, people = world
+    client.force_login(people["owner"])
+    confirm_recent_login(client)
+    let_through = []
+    for name, route in PAGE_ROUTES:
+        try:
+            path = _path(route, ids) if "<int:" in route else "/" + route
+        except KeyError:  # an id this world has no row for (an API token's, say): its own tests cover it
+            continue
+        for method in ("put", "patch", "delete"):
+            status = getattr(client, method)(path).status_code
+            if status not in (404, 405):
+                let_through.append(f"{method.upper()} {path} ({name}) -> {status}")
+    for name in ("home", "incidents:case_summary", "incidents:timeline", "incidents:party_list",
+                 "incidents:reference_list", "incidents:evidence_list", "incidents:activity"):  # fmt: skip
+        route = dict(PAGE_ROUTES)[name]
+        status = client.post(_path(route, ids) if "<int:" in route else "/" + route, {}).status_code
+        if status != 405:
+            let_through.append(f"POST {name} -> {status}")
+    assert let_through == [], "\n".join(let_through)
