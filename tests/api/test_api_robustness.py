@@ -32,6 +32,7 @@ LISTS = ["api:party-list", "api:reference-list", "api:incident-list", "api:evide
 FORGED = ["p=10' OR 1=1--", "abc", "2026-13-45T99:00:00", "1e400", "1\x002", "9" * 40, "-" * 3]
 
 
+@pytest.mark.attack(category="api_cursor")
 @pytest.mark.parametrize("name", [*LISTS, "api:case-list"])
 @pytest.mark.parametrize("position", FORGED)
 def test_a_forged_cursor_is_a_404_json_with_a_reason(case, owner, name, position):
@@ -60,6 +61,7 @@ def test_nesting_depth_counts_brackets_outside_strings(body, depth):
     assert nesting_depth(body) == depth
 
 
+@pytest.mark.attack(category="api_depth")
 @pytest.mark.parametrize("body", ["[" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000, "[" * 21 + "]" * 21])
 def test_deeply_nested_json_is_a_400_before_it_is_parsed(case, owner, body):
     client, _ = _client(owner)
@@ -68,6 +70,7 @@ def test_deeply_nested_json_is_a_400_before_it_is_parsed(case, owner, body):
     assert response.json() == {"detail": "The JSON is nested too deeply: at most 20 levels are accepted."}
 
 
+@pytest.mark.attack(category="api_depth")
 def test_a_json_body_over_the_limit_is_a_400(case, owner, settings):
     settings.API_JSON_MAX_BYTES = 1000
     client, _ = _client(owner)
@@ -84,6 +87,7 @@ def test_twenty_levels_are_still_read(case, owner):
     assert response.status_code == 201
 
 
+@pytest.mark.attack(category="api_control_chars")
 @pytest.mark.parametrize(
     "path", ["/api/v1/cases/%0A/", "/api/v1/cases/1/%0Aincidents/", "/api/v1/x%00y/", "/api/v1/%0D%0A/", "/api/nope%0A"]
 )
