@@ -208,3 +208,27 @@ def assert_no_sideways_scroll(page: Page) -> None:
         f"{page.url} scrolls sideways on a {screen} px screen: the page is {widths['page']} px wide, "
         f"the window {widths['window']} px; sticking out: {', '.join(widths['wide']) or 'nothing in the body'}"
     )
+
+
+def compile_in_thread(dossier) -> None:
+    """Make a dossier as the worker would, in a thread of its own: the signing runs an asyncio loop, and
+    Playwright's sync API already runs one in the test's thread."""
+    import threading
+
+    from django.db import connection
+
+    from dossiers.tasks import compile_dossier
+
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(compile_dossier(dossier.pk))
+        finally:
+            connection.close()  # this thread's own connection, or the test database cannot be dropped
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=180)
+    assert outcome == ["done"]
+    dossier.refresh_from_db()

@@ -106,3 +106,18 @@ def page(open_page):
 @pytest.fixture
 def phone_page(open_page):
     return open_page(phone=True)
+
+
+@pytest.fixture
+def signing_key(settings, tmp_path):
+    """Dossiers made in a browser test are signed with a throwaway self-signed pair."""
+    from dossiers.signing import make_self_signed
+
+    make_self_signed(
+        common_name="Hillside Family Support records",
+        organisation="Hillside Family Support",
+        key_path=tmp_path / "signing-key.pem",
+        cert_path=tmp_path / "signing-cert.pem",
+    )
+    settings.SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
+    settings.SIGNING_CERT_FILE = tmp_path / "signing-cert.pem"

@@ -9,20 +9,16 @@ Shift pressed three times: Back shows the log-in page each time, never the case.
 
 import datetime as dt
 import subprocess
-import threading
 import zoneinfo
 
 import pytest
-from django.db import connection
 from playwright.sync_api import Page, expect
 
 from dossiers.models import Dossier
-from dossiers.signing import make_self_signed
-from dossiers.tasks import compile_dossier
 from incidents.models import Party
 from incidents.services import parties as party_services
 from incidents.services import references as reference_services
-from tests.e2e.browser import assert_no_sideways_scroll, axe_check, submit, visit
+from tests.e2e.browser import assert_no_sideways_scroll, axe_check, compile_in_thread, submit, visit
 from tests.e2e.test_quick_exit_browser import NEUTRAL, expect_log_in_page, route_neutral_site
 from tests.factories import UserFactory, log_incident, make_case
 from vault import store
@@ -39,18 +35,6 @@ def parent(transactional_db):
     return UserFactory(full_name="Alice Jane Smith", initials="AJ", email="alice@example.org", password=PASSWORD)
 
 
-@pytest.fixture
-def signing(settings, tmp_path):
-    make_self_signed(
-        common_name="Hillside Family Support records",
-        organisation="Hillside Family Support",
-        key_path=tmp_path / "signing-key.pem",
-        cert_path=tmp_path / "signing-cert.pem",
-    )
-    settings.SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
-    settings.SIGNING_CERT_FILE = tmp_path / "signing-cert.pem"
-
-
 def log_in(page: Page, email: str) -> None:
     visit(page, "/accounts/login/")
     page.get_by_label("Email address").fill(email)
@@ -59,25 +43,8 @@ def log_in(page: Page, email: str) -> None:
     expect(page).to_have_url("/")
 
 
-def compile_in_thread(dossier: Dossier) -> None:
-    """The worker's run, in a thread of its own: signing runs an asyncio loop, and Playwright's runs in this one."""
-    outcome = []
-
-    def run():
-        try:
-            outcome.append(compile_dossier(dossier.pk))
-        finally:
-            connection.close()
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    worker.join(timeout=180)
-    assert outcome == ["done"]
-    dossier.refresh_from_db()
-
-
 @pytest.mark.parametrize("phone", [True, False], ids=["phone 390x844", "desktop"])
-def test_parent_journey_from_reference_table_to_quick_exit(parent, signing, open_page, phone, tmp_path):
+def test_parent_journey_from_reference_table_to_quick_exit(parent, signing_key, open_page, phone, tmp_path):
     case = make_case(parent)
     case.subject_name = "Alice Jane Smith"
     case.save(update_fields=["subject_name"])

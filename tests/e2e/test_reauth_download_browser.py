@@ -3,49 +3,25 @@ back on the dossiers page and the download starts there by itself (no script: a 
 
 import hashlib
 import re
-import threading
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from dossiers.models import Dossier
-from dossiers.signing import make_self_signed
-from dossiers.tasks import compile_dossier
 from tests.e2e import browser
-from tests.e2e.browser import axe_check, submit, visit
+from tests.e2e.browser import axe_check, compile_in_thread, submit, visit
 from tests.factories import UserFactory, log_incident, make_case
 
 PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture
-def dossier(transactional_db, settings, tmp_path):
-    make_self_signed(
-        common_name="Test signing",
-        organisation="Tests",
-        key_path=tmp_path / "signing-key.pem",
-        cert_path=tmp_path / "signing-cert.pem",
-    )
-    settings.SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
-    settings.SIGNING_CERT_FILE = tmp_path / "signing-cert.pem"
+def dossier(transactional_db, signing_key):
     owner = UserFactory(full_name="Alice Jane Smith", initials="AJ", email="alice@example.org", password=PASSWORD)
     case = make_case(owner)
     log_incident(case, owner)
     made = Dossier.objects.create(case=case, requested_by=owner, options={"audience": "police"})
-    outcome = []
-
-    def compile_in_thread():  # the signing runs an asyncio loop; Playwright's runs in this thread
-        try:
-            outcome.append(compile_dossier(made.pk))
-        finally:
-            connection.close()
-
-    worker = threading.Thread(target=compile_in_thread)
-    worker.start()
-    worker.join(timeout=120)
-    assert outcome == ["done"]
-    made.refresh_from_db()
+    compile_in_thread(made)
     return made
 
 

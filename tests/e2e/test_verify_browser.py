@@ -2,48 +2,22 @@
 works out its SHA-256 itself (Web Crypto), and the page says whether it is the original. The file is never
 sent: no POST, and no request made after the file is chosen (the page watch also fails on other hosts)."""
 
-import threading
-
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from dossiers.models import Dossier
-from dossiers.signing import make_self_signed
-from dossiers.tasks import compile_dossier
-from tests.e2e.browser import visit
+from tests.e2e.browser import compile_in_thread, visit
 from tests.factories import UserFactory, log_incident, make_case
 from vault import store
 
 
 @pytest.fixture
-def dossier(transactional_db, settings, tmp_path):
-    make_self_signed(
-        common_name="Hillside Family Support records",
-        organisation="Hillside Family Support",
-        key_path=tmp_path / "signing-key.pem",
-        cert_path=tmp_path / "signing-cert.pem",
-    )
-    settings.SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
-    settings.SIGNING_CERT_FILE = tmp_path / "signing-cert.pem"
+def dossier(transactional_db, signing_key):
     owner = UserFactory(full_name="Alice Jane Smith", initials="AJ")
     case = make_case(owner)
     log_incident(case, owner)
     made = Dossier.objects.create(case=case, requested_by=owner, options={"audience": "police"})
-    # In a thread of its own: the signing runs an asyncio loop, and Playwright's already runs in this one.
-    outcome = []
-
-    def compile_in_thread():
-        try:
-            outcome.append(compile_dossier(made.pk))
-        finally:
-            connection.close()  # this thread's own connection, or the test database cannot be dropped
-
-    worker = threading.Thread(target=compile_in_thread)
-    worker.start()
-    worker.join(timeout=120)
-    assert outcome == ["done"]
-    made.refresh_from_db()
+    compile_in_thread(made)
     return made
 
 
