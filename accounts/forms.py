@@ -6,10 +6,23 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxLengthValidator
 from django.template import loader
 
-from . import services
+from . import addresses, services
 from .models import AccessToken, User
 
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
+
+
+def _normalised(email: str) -> str:
+    try:
+        return addresses.normalise(email)
+    except ValueError as error:
+        raise forms.ValidationError(str(error)) from error
+
+
+def _refuse_confusable(email: str, others) -> None:
+    # Every account's address is compared as it looks (accounts.addresses.skeleton).
+    if addresses.confusable_with(email, list(others.values_list("email", flat=True))):
+        raise forms.ValidationError(addresses.CONFUSABLE)
 
 
 class SignUpForm(forms.Form):
@@ -30,9 +43,10 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
+        email = _normalised(self.cleaned_data["email"])
         if get_user_model().objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("There is already an account with this email address. Try logging in.")
+        _refuse_confusable(email, get_user_model().objects.all())
         return email
 
     def clean(self):
@@ -132,7 +146,8 @@ class EmailChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
+        email = _normalised(self.cleaned_data["email"])
+        _refuse_confusable(email, User.objects.exclude(pk=self.user.pk))
         if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
             raise forms.ValidationError("Another account uses this address.")
         return email
