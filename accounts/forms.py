@@ -20,7 +20,7 @@ def _normalised(email: str) -> str:
 
 
 def _refuse_confusable(email: str, others) -> None:
-    # Every account's address is compared as it looks (accounts.addresses.skeleton).
+    # Every other account's address is compared as it looks (accounts.addresses.looks_alike).
     if addresses.confusable_with(email, list(others.values_list("email", flat=True))):
         raise forms.ValidationError(addresses.CONFUSABLE)
 

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 
 from incidents import access
+from referral_tracker import rest
 from referral_tracker.rest import CaseScopedViewSet, raise_as_drf
 
 from . import services
@@ -17,7 +18,7 @@ from .models import Dossier
 from .rules import COVER_CHOICES, dossier_options
 
 
-class DossierSerializer(serializers.ModelSerializer):
+class DossierSerializer(rest.ModelSerializer):
     audience = serializers.ChoiceField(choices=Dossier.Audience.choices, write_only=True, default="police")
     date_from = serializers.DateField(write_only=True, required=False, allow_null=True)
     date_to = serializers.DateField(write_only=True, required=False, allow_null=True)

@@ -5,6 +5,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 
+from incidents.rules import RULE
+
 from .models import Dossier
 
 DATES_REVERSED = "The end date is before the start date."
@@ -41,7 +43,7 @@ def dossier_options(
     date_to when the period ends before it starts. The page's form and the API's serializer both ask here.
     A cover choice left out (None) is the audience's default (COVER_DEFAULTS)."""
     if date_from and date_to and date_to < date_from:
-        raise ValidationError({"date_to": DATES_REVERSED})
+        raise ValidationError({"date_to": ValidationError(DATES_REVERSED, code=RULE)})
     chosen = {"cover_subject": cover_subject, "cover_contact": cover_contact, "cover_references": cover_references}
     defaults = cover_defaults(audience)
     return {

@@ -13,11 +13,33 @@ from django.utils import timezone
 
 EARLIEST_YEAR = 1900
 
+# The code of a problem that is not a mistake in the request's form: CONFLICT, with the case as it stands (the
+# API answers 409); RULE, a rule between fields or with today's date that no schema can state (422).
+CONFLICT = "conflict"
+RULE = "rule"
+
+# What the API takes as text, as patterns its schema states and its serializers check with the same regex:
+# no NUL anywhere (PostgreSQL cannot store one); a required text has a visible character ("  " is blank);
+# a web address is http(s)://, a host, then anything without spaces. "Space" is spelled out as the schema's
+# regular expressions (ECMA-262's \s) mean it, so that the server and a schema validator agree on every
+# character (Python's \s also counts U+001C to U+001F and U+0085).
+SPACE = r"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+NO_NUL = r"^[^\u0000]*$"
+VISIBLE = rf"^[^\u0000]*[^{SPACE}\u0000][^\u0000]*$"
+_LINK = rf"[Hh][Tt][Tt][Pp][Ss]?://[^{SPACE}/?#@\u0000]+(?:[/?#][^{SPACE}\u0000]*)?"
+WEB_ADDRESS = rf"^{_LINK}$"
+_VISIBLE = re.compile(VISIBLE)
+
+
+def blank(text: str | None) -> bool:
+    """Whether a text has nothing to read in it (only spaces, or nothing), as VISIBLE says."""
+    return not _VISIBLE.match(text or "")
+
 
 def validate_past_date(value) -> None:
     """A date something was received, opened or closed: not in the future, not before 1900."""
     if value and (value > timezone.localdate() or value.year < EARLIEST_YEAR):
-        raise ValidationError(f"Enter a date between {EARLIEST_YEAR} and today.")
+        raise ValidationError(f"Enter a date between {EARLIEST_YEAR} and today.", code=RULE)
 
 
 def occurred_at_problem(value) -> str | None:
@@ -33,12 +55,13 @@ def occurred_at_problem(value) -> str | None:
     return None
 
 
-EXHIBIT_PREFIX = re.compile(r"[A-Za-z]{1,6}")
+EXHIBIT_PREFIX_PATTERN = r"^[A-Za-z]{1,6}$"
+EXHIBIT_PREFIX = re.compile(EXHIBIT_PREFIX_PATTERN)
 
 
 def narrative_problem(text: str) -> str | None:
     """Why an incident's "what happened" cannot be saved, or None."""
-    if not (text or "").strip():
+    if blank(text):
         return "Say what happened, even in a few words."
     return None
 

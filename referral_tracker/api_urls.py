@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from dossiers.api import DossierViewSet
 from incidents.api import activity, cases, evidence, incidents, parties, references, sharing
+from incidents.rules import NO_NUL, VISIBLE
 
 DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update"}
 
@@ -106,31 +107,48 @@ ERROR_SCHEMAS = {
     },
 }
 ERRORS = {
-    "400": ("ValidationErrors", "The request body or a query parameter is not valid."),
+    "400": (
+        "ValidationErrors",
+        "The request does not match this schema: a body or query parameter of the wrong "
+        "type, not one of the listed values, too long, or missing.",
+    ),
     "401": ("ErrorDetail", "No token, or a token that is malformed, unknown, expired or revoked."),
     "403": ("ErrorDetail", "Your role on the case (or a read-only token) does not allow this."),
     "404": ("ErrorDetail", "No such case for you, no such row in the case, or an invalid cursor."),
+    "409": (
+        "ValidationErrors",
+        "The request conflicts with the case as it stands: an id that is not a row of "
+        "this case, or an item that was already withdrawn.",
+    ),
+    "415": (
+        "ErrorDetail",
+        "The body is not of a media type this operation takes (JSON; a file upload is multipart/form-data).",
+    ),
+    "422": (
+        "ValidationErrors",
+        "The request matches the schema but breaks a rule a schema cannot state: a date "
+        "in the future or before 1900, or an end before its start.",
+    ),
     "429": ("ErrorDetail", "Too many requests; try again after Retry-After seconds."),
 }
-PAGINATION_PARAMETERS = {"cursor", "page_size"}
+# Which operations can answer which: every one 401, 403, 404 and 429; one with a body or query parameters
+# 400 and 422; one with a body also 409 and 415.
+NEEDS_INPUT = {"400", "422"}
+NEEDS_BODY = {"409", "415"}
 
 
 def document_error_responses(result, generator, request, public):
-    """Add DRF's error answers to every operation: 401, 403, 404 and 429 everywhere, and 400 where the
-    operation takes a body or filters. An operation's own description of a code is kept."""
+    """Add the error answers to every operation (see ERRORS). An operation's own description of a code is kept."""
     components = result.setdefault("components", {}).setdefault("schemas", {})
     for name, schema in ERROR_SCHEMAS.items():
         components.setdefault(name, schema)
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            # A bad cursor is a 404 and a bad page_size is ignored: only a body or a filter can be a 400.
-            takes_input = "requestBody" in operation or any(
-                parameter.get("in") == "query" and parameter.get("name") not in PAGINATION_PARAMETERS
-                for parameter in operation.get("parameters", [])
-            )
+            has_body = "requestBody" in operation
+            takes_input = has_body or any(p.get("in") == "query" for p in operation.get("parameters", []))
             for code, (schema, description) in ERRORS.items():
-                if code == "400" and not takes_input:
+                if (code in NEEDS_INPUT and not takes_input) or (code in NEEDS_BODY and not has_body):
                     continue
                 responses.setdefault(
                     code,
@@ -139,4 +157,27 @@ def document_error_responses(result, generator, request, public):
                         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
                     },
                 )
+    state_text_rules(result)
     return result
+
+
+def _text_rule(schema: dict) -> None:
+    """A text a request gives says what the server checks: no NUL; a visible character if it may not be blank."""
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        _text_rule(schema["items"])
+    if schema.get("type") != "string" or {"pattern", "enum", "format"} & set(schema):
+        return
+    schema["pattern"] = VISIBLE if schema.get("minLength", 0) >= 1 else NO_NUL
+
+
+def state_text_rules(result) -> None:
+    """The text rules of every request body and query parameter, in the schema (rules.NO_NUL, rules.VISIBLE)."""
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            for prop in schema.get("properties", {}).values():
+                _text_rule(prop)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and parameter.get("name") != "cursor":
+                    _text_rule(parameter.get("schema", {}))

@@ -293,19 +293,22 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # JSON is refused (400) beyond API_JSON_MAX_BYTES or 20 levels deep, before it is parsed (parsers.py).
-    "DEFAULT_PARSER_CLASSES": [
-        "referral_tracker.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+    # Bodies are JSON (a file upload is multipart: the evidence view says so itself). JSON is refused (400)
+    # beyond API_JSON_MAX_BYTES or 20 levels deep, before it is parsed (parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["referral_tracker.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # 400 against the schema, 409 against the case as it stands, 422 against a rule no schema states (rest.py).
+    "EXCEPTION_HANDLER": "referral_tracker.rest.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Referral Tracker API",
     "DESCRIPTION": "Cases, incidents, evidence and dossiers. Authenticate with a personal access token "
-    "(Authorization: Bearer rt_...) made under Your details > API tokens.",
+    "(Authorization: Bearer rt_...) made under Your details > API tokens. Bodies are JSON; a file upload is "
+    "multipart/form-data. A refused request is answered in JSON with its reasons: 400 when it does not match "
+    "this schema, 409 when it conflicts with the case as it stands (an id that is not a row of the case, an item "
+    "already withdrawn), 422 when it breaks a rule no schema can state (a date in the future, an end before its "
+    "start, a file type not taken).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,20 +1,32 @@
 """The REST face of cases: the cases I am a member of, one case, a new case."""
 
+import zoneinfo
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
+from referral_tracker import rest
 from referral_tracker.rest import CursorPage, raise_as_drf
 
 from .. import access
 from ..models import Case
 from ..queries import cases as queries
-from ..rules import exhibit_prefix_problem
+from ..rules import EXHIBIT_PREFIX_PATTERN, exhibit_prefix_problem
 from ..services import cases as services
 
+TIME_ZONES = sorted(zoneinfo.available_timezones())
 
-class CaseSerializer(serializers.ModelSerializer):
+
+class CaseSerializer(rest.ModelSerializer):
     my_role = serializers.SerializerMethodField()
+    time_zone = serializers.ChoiceField(choices=TIME_ZONES, required=False, help_text="Europe/London if left out.")
+    exhibit_prefix = serializers.RegexField(
+        EXHIBIT_PREFIX_PATTERN,
+        required=False,
+        error_messages={"invalid": "Use 1 to 6 letters, for example AJ."},
+        help_text="The letters of the exhibit marks (AJ in AJ/1): 1 to 6 letters. Your initials if left out.",
+    )
 
     class Meta:
         model = Case
@@ -31,8 +43,6 @@ class CaseSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "status", "created_at", "my_role"]
         extra_kwargs = {
-            "exhibit_prefix": {"required": False},
-            "time_zone": {"required": False},
             "subject_name": {
                 "required": False,
                 "help_text": "Who this record is about (a dossier's cover may show it).",

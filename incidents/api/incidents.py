@@ -4,7 +4,6 @@ withdraw, and its revisions."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -15,6 +14,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from referral_tracker import rest
 from referral_tracker.rest import CaseScopedField, CaseScopedViewSet, CursorPage, raise_as_drf
 
 from .. import access
@@ -24,7 +24,7 @@ from ..rules import PARTY_ROLE_LABELS, date_range_problem, narrative_problem, oc
 from ..services import incidents as services
 
 
-class IncidentPartySerializer(serializers.ModelSerializer):
+class IncidentPartySerializer(rest.ModelSerializer):
     party = serializers.IntegerField(source="party_id", read_only=True)
     name = serializers.CharField(source="party.name", read_only=True)
     role_label = serializers.SerializerMethodField(help_text="The role in words, as the pages and dossier say it.")
@@ -40,11 +40,15 @@ class IncidentPartySerializer(serializers.ModelSerializer):
 @extend_schema_field(
     {
         "oneOf": [
-            {"type": "integer", "description": "A party's id: it takes the usual role for the kind of incident."},
+            {
+                "type": "integer",
+                "minimum": 1,
+                "description": "A party's id: it takes the usual role for the kind of incident.",
+            },
             {
                 "type": "object",
                 "properties": {
-                    "id": {"type": "integer", "description": "A party's id"},
+                    "id": {"type": "integer", "minimum": 1, "description": "A party's id"},
                     "role": {"type": "string", "enum": list(PARTY_ROLE_LABELS)},
                 },
                 "required": ["id"],
@@ -57,14 +61,14 @@ class PartyLinkField(serializers.Field):
     Another case's party is "does not exist"."""
 
     default_error_messages = {
-        "invalid": 'Give a party\'s id, or {{"id": 3, "role": "contacted"}}.',
+        "invalid": 'Give a party\'s id (a whole number from 1), or {{"id": 3, "role": "contacted"}}.',
         "does_not_exist": 'Invalid pk "{pk_value}" - object does not exist.',
         "role": "{problem} One of: {roles}.",
     }
 
     def to_internal_value(self, data) -> tuple[Party, str]:
         pk, role = (data.get("id"), data.get("role") or "") if isinstance(data, dict) else (data, "")
-        if isinstance(pk, bool) or not isinstance(pk, int | str) or not str(pk).isdigit():
+        if isinstance(pk, bool) or not isinstance(pk, int) or pk < 1:
             self.fail("invalid")
         problem = party_role_problem(role) if role or not isinstance(role, str) else None
         if problem:
@@ -79,7 +83,7 @@ class PartyLinkField(serializers.Field):
         return value
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(rest.ModelSerializer):
     parties = serializers.ListField(
         child=PartyLinkField(),
         required=False,
@@ -130,7 +134,7 @@ class IncidentSerializer(serializers.ModelSerializer):
     def validate_occurred_at(self, value):
         problem = occurred_at_problem(value)
         if problem:
-            raise serializers.ValidationError(problem)
+            raise serializers.ValidationError(problem, code=rest.RULE)
         return value
 
     def validate_narrative(self, value: str) -> str:
@@ -148,28 +152,34 @@ class IncidentSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class IncidentWithdrawSerializer(serializers.Serializer):
+class IncidentWithdrawSerializer(rest.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="Why it is withdrawn, for example: logged twice.")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("kind", str, enum=Incident.Kind.values),
-            OpenApiParameter("party", int),
-            OpenApiParameter("tag", str),
-            OpenApiParameter("date_from", OpenApiTypes.DATE),
-            OpenApiParameter("date_to", OpenApiTypes.DATE),
-            OpenApiParameter("q", str, description="Full-text search"),
-            OpenApiParameter(
-                "include_withdrawn",
-                bool,
-                description="Withdrawn incidents are left out unless this is true; each incident says whether it "
-                "was withdrawn (withdrawn_at, withdrawn_reason).",
-            ),
-        ]
+class FilterSerializer(serializers.Serializer):
+    """The timeline's filters, as query parameters (the schema's parameters are these fields)."""
+
+    kind = serializers.ChoiceField(choices=Incident.Kind.choices, required=False)
+    party = serializers.IntegerField(required=False, min_value=1, max_value=rest.INTEGER_LIMIT)
+    tag = serializers.CharField(required=False, max_length=40)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    q = serializers.CharField(required=False, max_length=200, help_text="Full-text search")
+    include_withdrawn = rest.QueryBooleanField(
+        required=False,
+        default=False,
+        help_text="Withdrawn incidents are left out unless this is true; each incident says whether it was "
+        "withdrawn (withdrawn_at, withdrawn_reason).",
     )
-)
+
+    def validate(self, attrs: dict) -> dict:
+        problem = date_range_problem(attrs.get("date_from"), attrs.get("date_to"))
+        if problem:
+            raise serializers.ValidationError({"date_from": [problem]}, code=rest.RULE)
+        return attrs
+
+
+@extend_schema_view(list=extend_schema(parameters=[FilterSerializer]))
 class IncidentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -192,7 +202,8 @@ class IncidentViewSet(
         # One incident is found withdrawn or not (it says which); only the list leaves withdrawn ones out.
         filters = queries.TimelineFilters(include_withdrawn=True)
         if self.action == "list":
-            params = FilterSerializer(data=self.request.query_params)
+            # As a plain dict, so that "tag=" is a blank tag (refused), not a filter left out.
+            params = FilterSerializer(data=self.request.query_params.dict())
             params.is_valid(raise_exception=True)
             filters = queries.TimelineFilters(**{k: v for k, v in params.validated_data.items() if v is not None})
         return queries.timeline(self.case, filters).select_related("logged_by")
@@ -246,10 +257,7 @@ class IncidentViewSet(
         request=IncidentWithdrawSerializer,
         responses={
             200: IncidentSerializer,
-            400: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description="No reason given (reason), or the incident was already withdrawn (non_field_errors).",
-            ),
+            409: OpenApiResponse(OpenApiTypes.OBJECT, description="The incident was already withdrawn."),
         },
         description="Withdraw a wrong or duplicate incident, with a reason. It is never deleted: it leaves the "
         "counts, the chart and the dossier's chronology, and the dossier lists it as withdrawn. A withdrawn "
@@ -267,19 +275,3 @@ class IncidentViewSet(
         except DjangoValidationError as error:
             raise_as_drf(error)
         return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data)
-
-
-class FilterSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Incident.Kind.choices, required=False)
-    party = serializers.IntegerField(required=False, min_value=1)
-    tag = serializers.CharField(required=False, max_length=40)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-    q = serializers.CharField(required=False, max_length=200)
-    include_withdrawn = serializers.BooleanField(required=False, default=False)
-
-    def validate(self, attrs: dict) -> dict:
-        problem = date_range_problem(attrs.get("date_from"), attrs.get("date_to"))
-        if problem:
-            raise serializers.ValidationError({"date_from": [problem]})
-        return attrs

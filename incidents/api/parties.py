@@ -1,14 +1,15 @@
 """The REST face of the people and bodies of a case."""
 
-from rest_framework import mixins, serializers
+from rest_framework import mixins
 
+from referral_tracker import rest
 from referral_tracker.rest import CaseScopedViewSet
 
 from ..models import Party
 from ..services import parties as services
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(rest.ModelSerializer):
     class Meta:
         model = Party
         fields = ["id", "kind", "name", "handles", "aliases", "contact", "notes", "created_at"]

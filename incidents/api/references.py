@@ -3,14 +3,15 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers
 
+from referral_tracker import rest
 from referral_tracker.rest import CaseScopedField, CaseScopedViewSet, raise_as_drf
 
 from ..models import AgencyReference, Incident, Party
-from ..rules import reference_dates_problem
+from ..rules import reference_dates_problem, validate_past_date
 from ..services import references as services
 
 
-class ReferenceSerializer(serializers.ModelSerializer):
+class ReferenceSerializer(rest.ModelSerializer):
     agency = CaseScopedField(queryset=Party.objects.all(), required=False, allow_null=True)
     incidents = CaseScopedField(queryset=Incident.objects.all(), many=True, required=False)
 
@@ -30,11 +31,16 @@ class ReferenceSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
+        # As on the page: not in the future, not before 1900 (a 422: no schema can say "today").
+        extra_kwargs = {
+            "opened_on": {"validators": [validate_past_date]},
+            "closed_on": {"validators": [validate_past_date]},
+        }
 
     def validate(self, data):
         problem = reference_dates_problem(data.get("opened_on"), data.get("closed_on"))
         if problem:
-            raise serializers.ValidationError({"closed_on": problem})
+            raise serializers.ValidationError({"closed_on": problem}, code=rest.RULE)
         return data
 
 

@@ -15,6 +15,7 @@ from vault import store
 
 from .. import access
 from ..models import Case, Evidence, EvidenceNote, Incident
+from ..rules import CONFLICT, blank
 
 
 def clean_file_name(name: str) -> str:
@@ -179,10 +180,10 @@ def evidence_update(
 
 @transaction.atomic
 def evidence_withdraw(*, user, evidence: Evidence, reason: str) -> Evidence:
-    if not reason.strip():
+    if blank(reason):
         raise ValidationError({"reason": "Say why this item is being withdrawn."})
     if evidence.is_withdrawn:
-        raise ValidationError("This item was already withdrawn.")
+        raise ValidationError("This item was already withdrawn.", code=CONFLICT)
     evidence.withdrawn_at, evidence.withdrawn_by, evidence.withdrawn_reason = timezone.now(), user, reason.strip()
     evidence.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
     audit.event_record(

@@ -13,7 +13,15 @@ from audit.actions import Action
 
 from .. import access
 from ..models import INCIDENT_FIELDS, AgencyReference, Case, Incident, IncidentParty, IncidentRevision, Party, Tag
-from ..rules import narrative_problem, occurred_at_problem, party_role_default, party_role_problem
+from ..rules import (
+    CONFLICT,
+    RULE,
+    blank,
+    narrative_problem,
+    occurred_at_problem,
+    party_role_default,
+    party_role_problem,
+)
 from .parties import party_create
 from .search import search_text_rebuild
 
@@ -21,7 +29,7 @@ from .search import search_text_rebuild
 def _check_incident_fields(fields: dict) -> None:
     problem = occurred_at_problem(fields.get("occurred_at"))
     if problem:
-        raise ValidationError({"occurred_at": problem})
+        raise ValidationError({"occurred_at": ValidationError(problem, code=RULE)})
     problem = narrative_problem(fields.get("narrative"))
     if problem:
         raise ValidationError({"narrative": problem})
@@ -142,7 +150,7 @@ def incident_edit(
     """Change an incident; the version before stays in its history. `reason` is why, in the editor's words."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.is_withdrawn:
-        raise ValidationError(WITHDRAWN_NO_EDIT)
+        raise ValidationError(WITHDRAWN_NO_EDIT, code=CONFLICT)
     case = incident.case
     merged = {name: fields.get(name, getattr(incident, name)) for name in INCIDENT_FIELDS}
     _check_incident_fields(merged)
@@ -168,7 +176,7 @@ def incident_edit(
     after = _snapshot(incident)
     if after == before:
         if reason:  # a reason for no change would be lost: say so rather than drop it
-            raise ValidationError({"reason": NO_CHANGE_FOR_REASON})
+            raise ValidationError({"reason": ValidationError(NO_CHANGE_FOR_REASON, code=CONFLICT)})
         return incident  # nothing changed: no new revision
     incident.revision_count += 1
     incident.updated_at = timezone.now()
@@ -200,11 +208,11 @@ WITHDRAWN_NO_EDIT = "This incident was withdrawn, so it can no longer be changed
 def incident_withdraw(*, user, incident: Incident, reason: str) -> Incident:
     """Take a wrong or duplicate incident out of the record's counts, charts and chronology. Nothing is
     deleted: the row, its revisions and its audit trail stay, and the dossier lists it as withdrawn."""
-    if not (reason or "").strip():
+    if blank(reason):
         raise ValidationError({"reason": "Say why this incident is being withdrawn."})
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.is_withdrawn:
-        raise ValidationError(ALREADY_WITHDRAWN)
+        raise ValidationError(ALREADY_WITHDRAWN, code=CONFLICT)
     incident.withdrawn_at, incident.withdrawn_by, incident.withdrawn_reason = timezone.now(), user, reason.strip()
     incident.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
     audit.event_record(

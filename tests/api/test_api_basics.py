@@ -82,7 +82,8 @@ def test_cannot_cite_a_party_of_another_case(case, owner, outsider):
         {"kind": "online_post", "occurred_at": timezone.now().isoformat(), "narrative": "x", "parties": [foreign.pk]},
         format="json",
     )
-    assert response.status_code == 400 and "parties" in response.json()
+    # Not a row of this case: a conflict with the case as it stands (409), not a malformed request.
+    assert response.status_code == 409 and "parties" in response.json()
     assert not Incident.objects.exists()
 
 
@@ -115,7 +116,8 @@ def test_upload_evidence_through_the_same_store(case, owner):
         {"file": upload("x.svg", b"<svg><script>1</script></svg>"), "kind": "photo", "description": "svg"},
         format="multipart",
     )
-    assert bad.status_code == 400 and "cannot be added" in bad.json()["file"][0]
+    # A file type the vault does not take: a rule the schema cannot state (422).
+    assert bad.status_code == 422 and "cannot be added" in bad.json()["file"][0]
     download = client.get(f"/api/v1/cases/{case.pk}/evidence/{response.json()['id']}/download/")
     assert b"".join(download.streaming_content) == png_bytes()
 

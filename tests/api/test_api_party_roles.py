@@ -107,7 +107,9 @@ def test_api_refuses_a_malformed_party(case, owner, party):
 def test_api_says_how_to_give_a_party(case, owner):
     response = _client(owner).post(f"/api/v1/cases/{case.pk}/incidents/", _new(parties=["three"]), format="json")
     assert response.status_code == 400
-    assert response.json()["parties"] == {"0": ['Give a party\'s id, or {"id": 3, "role": "contacted"}.']}
+    assert response.json()["parties"] == {
+        "0": ['Give a party\'s id (a whole number from 1), or {"id": 3, "role": "contacted"}.']
+    }
 
 
 def test_api_refuses_an_unknown_role(case, owner, council):
@@ -127,7 +129,7 @@ def test_api_refuses_another_cases_party_given_with_a_role(case, owner, outsider
     response = _client(owner).post(
         f"/api/v1/cases/{case.pk}/incidents/", _new(parties=[{"id": foreign.pk, "role": "suspected"}]), format="json"
     )
-    assert response.status_code == 400 and "parties" in response.json()
+    assert response.status_code == 409 and "parties" in response.json()
     assert not Incident.objects.exists()
 
 

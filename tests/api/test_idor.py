@@ -392,7 +392,8 @@ def test_ids_of_another_case_in_a_body_or_a_filter_are_refused(two_cases):
     ]  # fmt: skip
     for verb, url, body, field in writes:
         response = getattr(client, verb)(url, body, format="json")
-        assert response.status_code == 400, (verb, url, response.status_code)
+        # Another case's id is not a row of this case: 409, the same answer as an id that exists nowhere.
+        assert response.status_code == 409, (verb, url, response.status_code)
         assert field in response.json(), (verb, url, response.json())
         assert "zebra" not in response.content.decode().lower()
     listed = client.get(f"{base}/incidents/", {"party": b_party.pk})

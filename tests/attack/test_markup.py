@@ -435,7 +435,7 @@ def send_api(sweep: Sweep, client, write, name: str) -> None:
                 args = [row] if kind is None else [sweep.ids["case"]] + ([] if kind == "reference" else [row])
                 sweep.check_body(f"{where} then its page", sweep.client.get(reverse(page, args=args)))
             return "accepted", values
-        if response.status_code == 400 and response.json():
+        if response.status_code in (400, 409, 422) and response.json():
             return "refused", values
         sweep.fail(f"{where}: {response.status_code} {response.content[:200]!r}")
         return "failed", values

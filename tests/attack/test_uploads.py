@@ -175,7 +175,7 @@ def test_hostile_files_are_refused_or_stored_safely_through_the_form_and_the_api
             new = Evidence.objects.exclude(pk__in=before_rows)
             if response.status_code >= 500:
                 failures.append(f"{where}: {response.status_code} {getattr(response, 'exc_info', None)}")
-            elif response.status_code == 400:
+            elif response.status_code in (400, 422):
                 if not reason:
                     failures.append(f"{where}: refused without a reason")
                 if new.exists() or stored_files(settings) - before_files:

@@ -115,7 +115,7 @@ def test_the_api_refuses_dates_the_wrong_way_round_in_words(case, owner):
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     response = api.get(f"/api/v1/cases/{case.pk}/incidents/", {"date_from": "2026-06-30", "date_to": "2026-06-01"})
     assert (response.status_code, response.json()) == (
-        400,
+        422,
         {"date_from": ["The 'from' date is after the 'to' date. Swap them or change one."]},
     )
 

@@ -116,7 +116,7 @@ def test_a_withdrawn_incident_cannot_be_changed(client, case, owner, twice):
     patch = _api(owner).patch(
         f"/api/v1/cases/{case.pk}/incidents/{twice[1].pk}/", {"narrative": "Changed"}, format="json"
     )
-    assert patch.status_code == 400
+    assert patch.status_code == 409
     assert patch.json() == {"non_field_errors": ["This incident was withdrawn, so it can no longer be changed."]}
     assert Incident.objects.get(pk=twice[1].pk).revision_count == 1
 
@@ -230,7 +230,7 @@ def test_api_withdraw_refusals(case, owner, viewer, advocate, outsider, twice):
     }
     client.post(f"{base}{twice[1].pk}/withdraw/", {"reason": "Twice"}, format="json")
     again = client.post(f"{base}{twice[1].pk}/withdraw/", {"reason": "Again"}, format="json")
-    assert (again.status_code, again.json()) == (400, {"non_field_errors": ["This incident was already withdrawn."]})
+    assert (again.status_code, again.json()) == (409, {"non_field_errors": ["This incident was already withdrawn."]})
     for user in (viewer, advocate):
         refused = _api(user).post(f"{base}{twice[0].pk}/withdraw/", {"reason": "x"}, format="json")
         assert refused.status_code == 403
@@ -243,8 +243,8 @@ def test_api_withdraw_refusals(case, owner, viewer, advocate, outsider, twice):
 def test_api_schema_documents_the_withdraw_action_and_its_refusals(client):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     operation = schema["paths"]["/api/v1/cases/{case_id}/incidents/{id}/withdraw/"]["post"]
-    assert {"200", "400", "401", "403", "404"} <= set(operation["responses"])
-    assert "already withdrawn" in operation["responses"]["400"]["description"]
+    assert {"200", "400", "401", "403", "404", "409"} <= set(operation["responses"])
+    assert "already withdrawn" in operation["responses"]["409"]["description"]
     body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert schema["components"]["schemas"][body]["required"] == ["reason"]
     listing = schema["paths"]["/api/v1/cases/{case_id}/incidents/"]["get"]
