@@ -26,7 +26,7 @@ RULE = "rule"
 SPACE = r"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 NO_NUL = r"^[^\u0000]*$"
 VISIBLE = rf"^[^\u0000]*[^{SPACE}\u0000][^\u0000]*$"
-_LINK = rf"[Hh][Tt][Tt][Pp][Ss]?://[^{SPACE}/?#@\u0000]+(?:[/?#][^{SPACE}\u0000]*)?"
+_LINK = rf"[Hh][Tt][Tt][Pp][Ss]?://[^{SPACE}/?#\u0000]+(?:[/?#][^{SPACE}\u0000]*)?"
 WEB_ADDRESS = rf"^{_LINK}$"
 _VISIBLE = re.compile(VISIBLE)
 

@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name for each choice set (the evidence serializers share the evidence kinds).
+    "ENUM_NAME_OVERRIDES": {"EvidenceKindEnum": "incidents.models.Evidence.Kind"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         # 400/401/403/404/429 on every operation, in one place.

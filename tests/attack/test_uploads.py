@@ -171,7 +171,7 @@ def test_hostile_files_are_refused_or_stored_safely_through_the_form_and_the_api
                     {"kind": "document", "description": "d", "file": upload(name, data)},
                     format="multipart",
                 )
-                reason = response.json().get("file") if response.status_code == 400 else None
+                reason = response.json().get("file") if response.status_code in (400, 422) else None
             new = Evidence.objects.exclude(pk__in=before_rows)
             if response.status_code >= 500:
                 failures.append(f"{where}: {response.status_code} {getattr(response, 'exc_info', None)}")
