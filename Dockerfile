@@ -6,10 +6,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# libmagic1 sniffs the type of uploaded evidence; libpq-dev and gcc build psycopg2.
+# debian-packages.txt: what the product needs at run time (libmagic1 sniffs the type of uploaded evidence; the
+# dossier's fonts). libpq-dev and gcc build psycopg2.
+COPY debian-packages.txt /tmp/debian-packages.txt
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmagic1 libpq-dev gcc \
-    && rm -rf /var/lib/apt/lists/*
+    && apt-get install -y --no-install-recommends libpq-dev gcc $(sed -e 's/#.*//' /tmp/debian-packages.txt) \
+    && rm -rf /var/lib/apt/lists/* /tmp/debian-packages.txt
 
 WORKDIR /app
 COPY requirements.txt .

@@ -39,15 +39,18 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
 
-# Debian's chromium, the PDF tools and libmagic, installed with apt-get where we are root.
+# What the product needs at run time (debian-packages.txt: libmagic1, the dossier's fonts), and what the tests
+# need (Debian's chromium, the PDF tools, npm), installed with apt-get where we are root.
 system-deps:
 	@missing=""; \
+	for package in $$(sed -e 's/#.*//' debian-packages.txt); do \
+	  dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	command -v pdfsig >/dev/null || missing="$$missing poppler-utils"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
-	ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || missing="$$missing libmagic1"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing:$$missing"; \

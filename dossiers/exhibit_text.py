@@ -27,8 +27,10 @@ MAX_PICTURES = 3  # pages of a scanned PDF printed as pictures
 MAX_TOTAL_CHARS = 400_000
 TIMEOUT = 30  # seconds for each poppler run
 HEADERS = ("From", "To", "Cc", "Date", "Subject")
-# Control characters but tab and line break: they print as boxes, or move the text about.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Control characters but tab and line break: they print as boxes. The invisible format characters (direction
+# overrides, zero-width spaces) are kept: the layout shows each as "⟨U+202E⟩" (dossiers/typeset.py), so that a
+# disguised name in a letter reads as it is. A byte-order mark at the start is not text.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -46,7 +48,7 @@ def wanted(content_type: str, size: int) -> bool:
 
 
 def clean(text: str) -> str:
-    text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    "))
+    text = CONTROL.sub("", text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    "))
     return text.strip("\n")
 
 

@@ -2,8 +2,11 @@
 
 ReportLab's paragraph markup can load local files, so no string a user typed is ever read
 as markup: most paragraphs are plain() (made without the markup parser, the text redacted
-with `redact()`), and the few that mix the user's text with markup get it through `text()`
-(redacted, then XML-escaped).
+with `redact()`), and the few that mix the user's text with markup get it through `t()`
+(redacted, then typeset.markup(): XML-escaped runs in <font> tags).
+
+What text becomes which glyphs (the fonts, a font for each character, control characters made
+visible, right-to-left lines) is dossiers/typeset.py's: every string a user typed goes through it.
 """
 
 import io
@@ -14,17 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab import rl_config
 from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -42,28 +43,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from . import typeset
 from .exhibit_text import ExhibitText
-
-FONT_DIR = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-_registered = False
 
 
 def register_fonts() -> None:
-    """Bitstream Vera, shipped inside ReportLab: embedded in the PDF, nothing fetched."""
-    global _registered
-    if _registered:
-        return
-    for name, file in (
-        ("Body", "Vera.ttf"),
-        ("Body-Bold", "VeraBd.ttf"),
-        ("Body-Italic", "VeraIt.ttf"),
-        ("Body-BoldItalic", "VeraBI.ttf"),
-    ):
-        pdfmetrics.registerFont(TTFont(name, os.path.join(FONT_DIR, file)))
-    pdfmetrics.registerFontFamily(
-        "Body", normal="Body", bold="Body-Bold", italic="Body-Italic", boldItalic="Body-BoldItalic"
-    )
-    _registered = True
+    """DejaVu Sans and DejaVu Sans Mono from Debian's packages (typeset.FONTS): embedded and subset in the PDF,
+    nothing fetched. The fallbacks for other scripts are registered when a text needs them."""
+    typeset.register()
 
 
 INK = colors.HexColor("#1b1f24")
@@ -76,7 +63,8 @@ def styles() -> dict[str, ParagraphStyle]:
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, textColor=MUTED),
-        "mono": ParagraphStyle("mono", parent=base, fontName="Courier", fontSize=8, leading=10, spaceAfter=0),
+        "url": ParagraphStyle("url", parent=base, fontSize=7, leading=10, spaceAfter=0),
+        "mono": ParagraphStyle("mono", parent=base, fontName="Mono", fontSize=8, leading=10, spaceAfter=0),
         "label": ParagraphStyle(
             "label", parent=base, fontName="Body-Bold", fontSize=8, leading=10, textColor=MUTED, spaceAfter=0
         ),
@@ -201,6 +189,8 @@ class NumberedCanvas(rl_canvas.Canvas):
         # The total sits in room for four digits at the right margin, "Page N of" right-aligned before it.
         self._total_x = width - 18 * mm - pdfmetrics.stringWidth("0000", font, size)
         self._space = pdfmetrics.stringWidth(" ", font, size)
+        # The case's title as typed: its runs, each in a font that has it (made once, drawn on every page).
+        self._footer_runs = typeset.runs(typeset.display(typeset.visible(footer, keep_newlines=False)), font)
 
     def showPage(self):
         self.total_pages += 1
@@ -221,7 +211,12 @@ class NumberedCanvas(rl_canvas.Canvas):
         self.setFont(*self.FOOTER_FONT)
         self.setFillColor(MUTED)
         width, _ = A4
-        self.drawString(18 * mm, 10 * mm, self.footer)
+        x = 18 * mm
+        for run_font, part in self._footer_runs:
+            self.setFont(run_font, self.FOOTER_FONT[1])
+            self.drawString(x, 10 * mm, part)
+            x += pdfmetrics.stringWidth(part, run_font, self.FOOTER_FONT[1])
+        self.setFont(*self.FOOTER_FONT)
         self.drawRightString(self._total_x - self._space, 10 * mm, f"Page {self._pageNumber} of")
         self.translate(self._total_x, 10 * mm)
         self.doForm(self.TOTAL_FORM)
@@ -244,12 +239,41 @@ class _Paragraph(Paragraph):
     """
 
     _wrapped_at = None
+    _bidi_source = None  # right-to-left text (see plain()): its lines are broken here, then each put in order
 
     def wrap(self, availWidth, availHeight):
         if self._wrapped_at != availWidth or "blPara" not in self.__dict__:
+            if self._bidi_source is not None:
+                self._lay_bidi(availWidth)
             super().wrap(availWidth, availHeight)
             self._wrapped_at = availWidth
         return self.width, self.height
+
+    def _lay_bidi(self, availWidth) -> None:
+        """Right-to-left text's lines: broken in reading order at this width, each then in display order (so
+        that the lines of a long paragraph come one under the other as they are read), right-aligned when the
+        paragraph reads right to left. ReportLab then only lays out lines that already fit."""
+        style = self.style
+        source, font = self._bidi_source, _chain_font(style)
+        room = availWidth - style.leftIndent - style.rightIndent - 0.5
+        template = Paragraph("x", style).frags[0]
+        frags = []
+        for n, line in enumerate(typeset.lines(source, font, style.fontSize, room)):
+            if n:
+                frags.append(template.clone(text="", lineBreak=True, us_lines=[], link=[]))
+            frags += [
+                template.clone(text=part, fontName=run_font, us_lines=[], link=[])
+                for run_font, part in typeset.runs(line, font)
+            ]
+        self.frags = frags or [template.clone(text="", us_lines=[], link=[])]
+        if typeset.base_rtl(source) and style.alignment != TA_RIGHT:
+            self.style = ParagraphStyle(f"{style.name}-rtl", parent=style, alignment=TA_RIGHT)
+        self.__dict__.pop("blPara", None)
+
+
+def _chain_font(style: ParagraphStyle) -> str:
+    """The typeset chain a style's text is set in (its own font first)."""
+    return style.fontName if style.fontName in typeset.CHAINS else "Body"
 
 
 def plain(text: str, style: ParagraphStyle, kind: type | None = None) -> _Paragraph:
@@ -264,18 +288,38 @@ def plain(text: str, style: ParagraphStyle, kind: type | None = None) -> _Paragr
     template = style.__dict__.get("_plain_frag")
     if template is None:
         template = style._plain_frag = Paragraph("x", style).frags[0]
+    font = _chain_font(style)
+    text = text or ""
+    if typeset.is_plain(text, font):  # most text: one fragment a line, as it is
+        frags = []
+        for n, line in enumerate(text.split("\n")):
+            if n:
+                frags.append(template.clone(text="", lineBreak=True, us_lines=[], link=[]))
+            words = " ".join(NOT_NBSP.split(line)).strip(" ") if NBSP in line else " ".join(line.split())
+            if words:
+                frags.append(template.clone(text=words, us_lines=[], link=[]))
+        return kind(text, style, frags=frags or [template.clone(text="", us_lines=[], link=[])])
+    text = typeset.visible(text)
     frags = []
-    for n, line in enumerate((text or "").splitlines()):
+    rtl = typeset.has_rtl(text)
+    for n, line in enumerate(text.split("\n")):
         if n:
             frags.append(template.clone(text="", lineBreak=True, us_lines=[], link=[]))
         # A no-break space (keep_whole) is kept: str.split() would take it for a space.
         words = " ".join(NOT_NBSP.split(line)).strip(" ") if NBSP in line else " ".join(line.split())
-        if words:
-            frags.append(template.clone(text=words, us_lines=[], link=[]))
-    return kind(text, style, frags=frags or [template.clone(text="", us_lines=[], link=[])])
+        if rtl:
+            words = typeset.display(words)  # the frags until wrap() breaks the lines
+        frags += [
+            template.clone(text=part, fontName=run_font, us_lines=[], link=[])
+            for run_font, part in typeset.runs(words, font)
+        ]
+    paragraph = kind(text, style, frags=frags or [template.clone(text="", us_lines=[], link=[])])
+    if rtl:
+        paragraph._bidi_source = "\n".join(" ".join(NOT_NBSP.split(line)).strip(" ") for line in text.split("\n"))
+    return paragraph
 
 
-NBSP = "\u00a0"  # in Vera, and ReportLab never breaks a line at it
+NBSP = "\u00a0"  # in DejaVu Sans, and ReportLab never breaks a line at it
 NOT_NBSP = re.compile(r"[^\S\u00a0]+")  # whitespace but the no-break space
 # A telephone number typed with spaces ("07700 900 123", "+44 (0)20 7946 0000"): kept on one line too.
 PHONE = re.compile(r"\+?\(?\d[\d ()-]{5,}\d")
@@ -339,6 +383,35 @@ class _Unbroken(_Paragraph):
 def unbroken(text: str, style: ParagraphStyle) -> _Unbroken:
     """plain(), never broken inside a word (see _Unbroken)."""
     return plain(text, style, kind=_Unbroken)
+
+
+def labelled(label: str, value: str, style: ParagraphStyle) -> list:
+    """ "<b>label</b> value" as one parsed paragraph (the value typeset and escaped); a right-to-left value on a
+    line of its own under its label, a plain() paragraph whose lines are broken in reading order."""
+    if typeset.has_rtl(value):
+        return [_Paragraph(f"<b>{escape(label)}</b>", style), plain(value, style)]
+    return [_Paragraph(f"<b>{escape(label)}</b> {typeset.markup(value)}", style)]
+
+
+class Stack(Flowable):
+    """Flowables one under the other, as one: a table cell of several paragraphs (see Row)."""
+
+    def __init__(self, parts: list):
+        super().__init__()
+        self.parts = parts
+        self.width = self.height = 0
+
+    def wrap(self, availWidth, availHeight):
+        sizes = [part.wrap(availWidth, availHeight) for part in self.parts]
+        self.width = max((w for w, _ in sizes), default=0)
+        self.height = sum(h for _, h in sizes)
+        return self.width, self.height
+
+    def draw(self):
+        top = self.height
+        for part in self.parts:
+            top -= part.height
+            part.drawOn(self.canv, 0, top)
 
 
 class Bookmark(Flowable):
@@ -526,14 +599,14 @@ def chart(data: DossierData, width: float) -> Drawing:
     """Incidents per month, stacked by kind: each kind its own pattern and tone (readable printed in grey),
     a labelled axis from 0, every bar labelled with its total, and a legend naming each kind."""
     if not data.months:
-        return Drawing(width, 0)
+        return Drawing(width, 0, initialFontName="Body")
     kinds = [kind for kind, _ in data.kinds_in_chart]
     names = [name for _, name in data.kinds_in_chart]
     # The legend first, above the plot: as many rows as the names need.
     swatch_w, swatch_h, font = 16, 10, ("Body", 7)
     rows, lx = [[]], 0.0
     for k, name in enumerate(names):
-        item = swatch_w + 4 + pdfmetrics.stringWidth(name, *font) + 12
+        item = swatch_w + 4 + typeset.width(typeset.visible(name, keep_newlines=False), *font) + 12
         if rows[-1] and lx + item > width:
             rows.append([])
             lx = 0.0
@@ -542,13 +615,15 @@ def chart(data: DossierData, width: float) -> Drawing:
     legend_h = len(rows) * (swatch_h + 4)
     plot_h, bottom, left = 52 * mm, 14 * mm, 14 * mm
     height = bottom + plot_h + 18 + legend_h + 4
-    drawing = Drawing(width, height)
+    # initialFontName: the state a drawing starts in names a font; ReportLab's default is an unembedded Helvetica.
+    drawing = Drawing(width, height, initialFontName="Body")
     for r, row in enumerate(rows):
         ly = height - (r + 1) * (swatch_h + 4)
         for k, name, x in row:
             for shape in patterned(x, ly, swatch_w, swatch_h, k, stroke=INK):
                 drawing.add(shape)
-            drawing.add(String(x + swatch_w + 4, ly + 2, name, fontName=font[0], fontSize=font[1], fillColor=INK))
+            for label in typeset.strings(x + swatch_w + 4, ly + 2, name, font[0], font[1], fillColor=INK):
+                drawing.add(label)
     peak = max(sum(counts.values()) for _, counts in data.months) or 1
     ticks = _ticks(peak)
     top = ticks[-1] or 1
@@ -581,11 +656,8 @@ def chart(data: DossierData, width: float) -> Drawing:
         if total:
             drawing.add(String(x + bar_w / 2, y + 2, str(total), fontName="Body", fontSize=6.5, textAnchor="middle"))
         if i % label_every == 0:
-            drawing.add(
-                String(
-                    x + bar_w / 2, bottom - 9, label, fontName="Body", fontSize=6.5, textAnchor="middle", fillColor=INK
-                )
-            )
+            for shape in typeset.strings(x + bar_w / 2, bottom - 9, label, "Body", 6.5, "middle", fillColor=INK):
+                drawing.add(shape)
     drawing.add(
         String(
             (left + width) / 2,
@@ -677,7 +749,12 @@ def build_story(
     image_dir: str | None = None,
     height: float = A4[1],
 ) -> list:
-    st, t, r = styles(), data.text, data.redact
+    st, r = styles(), data.redact
+
+    def t(value: str) -> str:
+        """A user's text inside paragraph markup: redacted, then typeset (escaped runs in <font> tags)."""
+        return typeset.markup(r(value))
+
     p = _Paragraph
     story: list = [Bookmark("Cover")]
 
@@ -685,17 +762,20 @@ def build_story(
     story += [
         Spacer(1, 30 * mm),
         p("Chronology of incidents and evidence", st["cover_title"]),
-        p(f"<b>Case:</b> {t(data.case_title)}", st["cover"]),
+        *labelled("Case:", r(data.case_title), st["cover"]),
     ]
     if data.subject:
-        story.append(p(f"<b>This record is about:</b> {t(data.subject)}", st["cover"]))
+        story += labelled("This record is about:", r(data.subject), st["cover"])
     if data.contact:
-        lines = "<br/>".join(t(phones_whole(line)) for line in data.contact.splitlines() if line.strip())
-        story.append(p(f"<b>How to contact them:</b><br/>{lines}", st["cover"]))
+        lines = [phones_whole(line) for line in data.contact.splitlines() if line.strip()]
+        if typeset.has_rtl(data.contact):
+            story += [p("<b>How to contact them:</b>", st["cover"]), plain(r("\n".join(lines)), st["cover"])]
+        else:
+            story.append(p(f"<b>How to contact them:</b><br/>{'<br/>'.join(t(line) for line in lines)}", st["cover"]))
     for label, numbers in data.cover_references:
-        story.append(p(f"<b>{escape(label)}:</b> {t(numbers)}", st["cover"]))
+        story += labelled(f"{label}:", r(numbers), st["cover"])
     story += [
-        p(f"<b>Prepared by:</b> {t(data.prepared_by)}", st["cover"]),
+        *labelled("Prepared by:", r(data.prepared_by), st["cover"]),
         p(f"<b>Prepared on:</b> {escape(data.prepared_at)}", st["cover"]),
         p(f"<b>Prepared for:</b> {escape(data.audience)}", st["cover"]),
         p(f"<b>Period covered:</b> {escape(data.period)}", st["cover"]),
@@ -814,7 +894,14 @@ def build_story(
     widths = [width * 0.1, width * 0.48, width * 0.19, width * 0.23]
     story.append(_header_row(("Mark", "Description", "Obtained", "Type and size"), widths, st, height))
     for ex in data.exhibits:
-        if ex.withdrawn or ex.source_url:  # a bold or small part: parsed, the typed text escaped
+        if (ex.withdrawn or ex.source_url) and typeset.has_rtl(ex.description + ex.withdrawn + ex.source_url):
+            # Right-to-left text: each part a paragraph of its own, whose lines plain() breaks in reading order.
+            parts = [p("<b>WITHDRAWN:</b>", st["body"]), plain(r(ex.withdrawn), st["body"])] if ex.withdrawn else []
+            parts.append(plain(r(ex.description), st["body"]))
+            if ex.source_url:
+                parts.append(plain(r(ex.source_url), st["url"]))
+            description_cell = Stack(parts)
+        elif ex.withdrawn or ex.source_url:  # a bold or small part: parsed, the typed text escaped
             description = t(ex.description)
             if ex.withdrawn:
                 description = f"<b>WITHDRAWN:</b> {t(ex.withdrawn)}<br/>{description}"
@@ -932,6 +1019,9 @@ def render(data: DossierData, out, progress: Callable[[float], None] = lambda _f
     pages: dict = {}
 
     def canvasmaker(*args, **kwargs):
+        # initialFontName: the font every page's text state starts in, not ReportLab's Helvetica (which the
+        # PDF would then name without embedding it).
+        kwargs["initialFontName"] = "Body"
         c = NumberedCanvas(*args, footer=f"Dossier {data.verification_code} · {data.case_title[:60]}", **kwargs)
         pages["canvas"] = c
         return c

@@ -1,0 +1,53 @@
+"""debian-packages.txt is the one list of Debian packages the product needs at run time: make system-deps and
+the Dockerfile install from it, and every font file dossiers/typeset.py loads comes from a package on it."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from dossiers import typeset
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def listed() -> list[str]:
+    lines = (ROOT / "debian-packages.txt").read_text().splitlines()
+    return [word for line in lines for word in line.split("#", 1)[0].split()]
+
+
+def test_the_list_names_libmagic_and_the_font_packages():
+    packages = listed()
+    assert "libmagic1" in packages
+    assert len(packages) == len(set(packages))
+    for font in typeset.all_fonts():
+        assert font.package in packages, font
+
+
+def test_make_system_deps_reads_the_list():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = re.search(r"^system-deps:.*?(?=^\S)", makefile, re.M | re.S).group(0)
+    assert "debian-packages.txt" in recipe
+    assert "dpkg-query" in recipe and "apt-get install" in recipe
+
+
+def test_the_dockerfile_copies_the_list_and_installs_from_it():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^COPY debian-packages\.txt ", dockerfile, re.M)
+    install = next(line for line in dockerfile.split("RUN ") if "apt-get install" in line)
+    assert "debian-packages.txt" in install
+    assert "libpq-dev" in install and "gcc" in install
+
+
+@pytest.mark.skipif(shutil.which("dpkg") is None, reason="dpkg: a Debian machine")
+def test_every_font_file_exists_and_belongs_to_a_listed_package():
+    packages = listed()
+    for font in typeset.all_fonts():
+        assert Path(font.path).is_file(), f"{font.path} is missing: run make system-deps"
+        result = subprocess.run(["dpkg", "-S", font.path], capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        owners = {name.strip().split(":")[0] for name in result.stdout.split(":", 1)[0].split(",")}
+        assert owners & set(packages), (font.path, owners)
+        assert font.package in owners, (font.path, owners)
