@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/referral_tracker
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: help venv deps dev-deps system-deps node-deps run demo test lint format bench load-deps load faults attack proof check-postgres clean
+.PHONY: help venv deps dev-deps runtime-deps system-deps node-deps run demo test lint format bench load-deps load faults attack proof check-postgres clean
 
 help:
 	@echo "make run     start the site and a worker on http://127.0.0.1:$(PORT) (SQLite + filesystem broker in var/)"
@@ -39,13 +39,25 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
 
-# What the product needs at run time (debian-packages.txt: libmagic1, the dossier's fonts), and what the tests
-# need (Debian's chromium, the PDF tools, npm), installed with apt-get where we are root.
-system-deps:
+# What the product needs at run time (debian-packages.txt: libmagic1, the dossier's fonts), installed with
+# apt-get where we are root. `make run` and `make test` both need it.
+runtime-deps:
 	@missing=""; \
 	for package in $$(sed -e 's/#.*//' debian-packages.txt); do \
 	  dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
 	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing system packages:$$missing. Install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+# And what the tests need: Debian's chromium, the PDF tools, npm.
+system-deps: runtime-deps
+	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
@@ -71,7 +83,7 @@ node_modules/.installed: package.json package-lock.json
 
 node-deps: node_modules/.installed
 
-run: deps
+run: deps runtime-deps
 	@mkdir -p var
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(PY) manage.py prepare_keys

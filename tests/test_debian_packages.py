@@ -26,11 +26,18 @@ def test_the_list_names_libmagic_and_the_font_packages():
         assert font.package in packages, font
 
 
-def test_make_system_deps_reads_the_list():
+def _rule(makefile: str, target: str) -> str:
+    return re.search(rf"^{target}:.*?(?=^\S)", makefile, re.M | re.S).group(0)
+
+
+def test_make_reads_the_list_for_the_tests_and_for_make_run():
     makefile = (ROOT / "Makefile").read_text()
-    recipe = re.search(r"^system-deps:.*?(?=^\S)", makefile, re.M | re.S).group(0)
+    recipe = _rule(makefile, "runtime-deps")
     assert "debian-packages.txt" in recipe
     assert "dpkg-query" in recipe and "apt-get install" in recipe
+    # make test's system step and make run both install it first.
+    assert "runtime-deps" in _rule(makefile, "system-deps").splitlines()[0]
+    assert "runtime-deps" in _rule(makefile, "run").splitlines()[0]
 
 
 def test_the_dockerfile_copies_the_list_and_installs_from_it():
