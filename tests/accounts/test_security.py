@@ -42,6 +42,7 @@ class Clock:
 def clock(monkeypatch):
     """Time travel for sessions, the audit trail and django-axes (which imported `now` for itself)."""
     clock = Clock()
+    # A double of time: a test cannot wait out the 12-hour log-in limit or the lock-out's cool-off.
     monkeypatch.setattr("django.utils.timezone.now", clock)
     monkeypatch.setattr("axes.handlers.proxy.now", clock)
     return clock

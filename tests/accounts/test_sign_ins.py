@@ -206,6 +206,7 @@ def test_attempts_refused_by_the_lock_are_not_called_wrong_passwords(client, par
     ],
 )
 def test_times_are_local_with_gmt_or_bst(client, parent, monkeypatch, now, at, expected):
+    # A fixed clock: the test cannot wait for winter or summer time to come round.
     monkeypatch.setattr("django.utils.timezone.now", lambda: now)
     client.force_login(parent)
     SignIn.objects.all().delete()

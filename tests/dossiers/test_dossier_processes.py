@@ -391,10 +391,9 @@ def test_a_dossier_asked_for_while_the_broker_is_down_completes_once_it_is_back(
     broker, workers, owner, case, client, caplog
 ):
     build_case(owner, case, incidents=20, photos=1)
-    # The broker is not running: the request still succeeds, the row waits.
-    started = time.monotonic()
+    # The broker is not running: the request still succeeds, the row waits. (How long the request
+    # takes meanwhile is a figure of bench/bench_broker_down.py, not a test.)
     dossier = dossier_services.dossier_request(user=owner, case=case, options=OPTIONS)
-    assert time.monotonic() - started < 10
     assert f"Could not hand dossier {dossier.pk}" in caplog.text
     dossier.refresh_from_db()
     assert (dossier.status, dossier.attempts) == (Dossier.Status.QUEUED, 0)

@@ -1,6 +1,7 @@
 """The dossier's life on the row: claimed once, finished once, failed with a reason, swept when stuck."""
 
 import datetime as dt
+import socket
 
 import pytest
 from django.utils import timezone
@@ -11,7 +12,7 @@ from dossiers.models import Dossier
 from dossiers.tasks import compile_dossier
 from incidents.services import evidence as evidence_services
 from referral_tracker.celery import TASK_TIME_LIMIT
-from tests.factories import log_incident, png_bytes, upload
+from tests.factories import log_incident, png_bytes, point_celery_at, upload
 from vault import store
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,8 @@ def events(dossier: Dossier, action: str) -> int:
 @pytest.fixture
 def sent(monkeypatch) -> list[int]:
     """What would have gone to the broker: the dossier ids handed to compile_dossier.apply_async."""
+    # A spy, not a broker: the suite's Redis queue is shared by every test (and xdist worker) sending there,
+    # so what one test sent cannot be told apart; the real journey is tests/dossiers/test_dossier_processes.py.
     calls: list[int] = []
     monkeypatch.setattr(compile_dossier, "apply_async", lambda args, **kwargs: calls.append(args[0]))
     return calls
@@ -145,6 +148,7 @@ def test_sweep_enqueues_again_a_dossier_left_queued_too_long(case, owner, sweep_
     old = new_dossier(case, owner, heartbeat_at=ago(130))
     never_sent = new_dossier(case, owner, heartbeat_at=None)
     fresh = new_dossier(case, owner, heartbeat_at=ago(60))
+    before = timezone.now()
 
     counts = services.dossier_sweep()
 
@@ -153,7 +157,7 @@ def test_sweep_enqueues_again_a_dossier_left_queued_too_long(case, owner, sweep_
     for dossier in (old, never_sent):
         dossier.refresh_from_db()
         assert dossier.status == Dossier.Status.QUEUED
-        assert dossier.heartbeat_at > ago(5)  # sent just now: the next sweep leaves it alone
+        assert dossier.heartbeat_at >= before  # marked sent by this sweep: the next sweep leaves it alone
     fresh_heartbeat = fresh.heartbeat_at
     fresh.refresh_from_db()
     assert fresh.heartbeat_at == fresh_heartbeat
@@ -163,19 +167,35 @@ def test_sweep_enqueues_again_a_dossier_left_queued_too_long(case, owner, sweep_
     assert sent == []
 
 
-def test_sweep_keeps_a_queued_dossier_for_the_next_sweep_while_the_broker_is_down(
-    case, owner, sweep_settings, monkeypatch
-):
-    def broker_down(*args, **kwargs):
-        raise ConnectionRefusedError("no broker")
+@pytest.fixture
+def broker_stopped(monkeypatch):
+    """This process's Celery app sends to a free port of 127.0.0.1: connection refused, as with Redis stopped."""
+    from referral_tracker.celery import app
 
-    monkeypatch.setattr(compile_dossier, "apply_async", broker_down)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        url = f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+    previous = app.conf.broker_url  # configures the app first, if nothing has yet
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
+    point_celery_at(url)
+    try:
+        yield url
+    finally:
+        monkeypatch.undo()
+        point_celery_at(previous)
+
+
+def test_sweep_keeps_a_queued_dossier_for_the_next_sweep_while_the_broker_is_down(
+    case, owner, sweep_settings, broker_stopped, caplog
+):
     dossier = new_dossier(case, owner, heartbeat_at=ago(130))
     heartbeat = dossier.heartbeat_at
 
     assert services.dossier_sweep() == {"requeued": 0, "restarted": 0, "failed": 0}
     dossier.refresh_from_db()
     assert (dossier.status, dossier.heartbeat_at) == (Dossier.Status.QUEUED, heartbeat)
+    assert f"Could not hand dossier {dossier.pk} (the sweep will retry) to the broker" in caplog.text
 
 
 def test_sweep_restarts_a_running_dossier_whose_worker_went_quiet(case, owner, sweep_settings, sent):

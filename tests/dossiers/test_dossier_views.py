@@ -192,6 +192,8 @@ def test_the_request_is_sent_to_the_worker_only_when_committed(
     client, case, owner, django_capture_on_commit_callbacks, monkeypatch
 ):
     sent: list[int] = []
+    # A spy, not a broker: the moment of the send (after the commit) is seen only in-process; the journey
+    # through Redis to a worker is tests/dossiers/test_dossier_processes.py.
     monkeypatch.setattr(compile_dossier, "apply_async", lambda args, **kwargs: sent.append(args[0]))
     log_in(client, owner)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

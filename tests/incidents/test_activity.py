@@ -300,6 +300,7 @@ def test_looks_on_two_days_in_the_cases_zone_are_two_rows(client, owner):
 
 
 def test_the_pages_are_pages_of_folded_rows(client, owner, editor, monkeypatch):
+    # A smaller page, not a double of anything outside: 3 rows a page shows the folding across pages in 5 rows.
     monkeypatch.setattr("incidents.views.activity.PAGE_SIZE", 3)
     case = make_case(owner, editor=editor)
     day = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)

@@ -99,6 +99,7 @@ def test_digest_is_sent_to_owners_only_once_an_hour(
     assert len(mail.outbox) == 1  # and Sam, who owns nothing, got nothing
 
     later = timezone.now() + dt.timedelta(minutes=61)
+    # A double of time: a test cannot wait out the hour between two digests.
     monkeypatch.setattr(incidents.tasks, "timezone", SimpleNamespace(now=lambda: later))
     assert _run(django_capture_on_commit_callbacks) == 1
     assert mail.outbox[1].to == ["alex@example.org"]
