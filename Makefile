@@ -11,13 +11,14 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/referral_tracker
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: help venv deps dev-deps runtime-deps system-deps node-deps run demo test lint format bench load-deps load faults attack proof check-postgres clean
+.PHONY: help venv deps dev-deps runtime-deps system-deps node-deps run demo test lint format bench mutate load-deps load faults attack proof check-postgres clean
 
 help:
 	@echo "make run     start the site and a worker on http://127.0.0.1:$(PORT) (SQLite + filesystem broker in var/)"
 	@echo "make test    install what the tests need and run them on PostgreSQL"
 	@echo "make lint    ruff check, ruff format --check, lint-imports (the architecture), makemigrations --check"
 	@echo "make bench   run the benchmarks (BENCH=name runs one)"
+	@echo "make mutate  mutation testing of the modules that guard families (MUTATE=\"access audit\" runs some; not in CI)"
 	@echo "make load    50 people for 60 s on the whole stack (private PostgreSQL and Redis): latency, errors, lost writes"
 	@echo "make faults  restart PostgreSQL and Redis, SIGKILL the worker, under load: 503s, recovery, lost writes"
 	@echo "make attack  the hostile corpus (pytest -m attack): prints payloads tried and failures"
@@ -114,6 +115,17 @@ bench: dev-deps check-postgres
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	DEBUG=0 SECRET_KEY=bench-only-secret-key-not-for-production \
 	$(PY) bench/run.py $(BENCH)
+
+# Mutation testing (not in CI; minutes a module): scripts/mutate.py copies the repository to MUTATE_WORK
+# (/tmp/mutate-work) and runs mutmut in the copy, one module at a time with that module's tests, so the
+# working tree is never mutated. Prints each module's score and every surviving mutant (file:line, diff);
+# docs/mutation.md records them. MUTATE="access audit" runs some; `scripts/mutate.py --list` names them.
+MUTATE ?=
+
+mutate: dev-deps check-postgres
+	MUTATE_DATABASE_URL="$${MUTATE_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/rt_mutate}" \
+	MUTATE_BROKER_URL="$${MUTATE_BROKER_URL:-$(TEST_BROKER_URL)}" \
+	$(PY) scripts/mutate.py $(MUTATE)
 
 # Load and fault drills (loadtest/): the production shape on this machine, with a private PostgreSQL
 # cluster and redis-server of their own on free ports (the shared 5432 and 6379 are never touched),
