@@ -162,3 +162,23 @@ def test_rows_for_a_link_a_dated_exhibit_a_withdrawn_one_and_the_appendix(case, 
     assert entries["AJ/1"].appendix.text == "first note"
     assert entries["AJ/2"].appendix is None  # withdrawn: not printed
     assert incident.pk
+
+
+@pytest.mark.parametrize(
+    ("room", "printed"),
+    [
+        (30, [True, True, True]),  # 10 + 10 + 10 characters: room for all three
+        (20, [True, True, False]),  # the room is used up exactly by the first two
+        (11, [True, True, False]),  # one character left is still room for the next letter (it may overrun)
+        (10, [True, False, False]),
+        (9, [True, False, False]),
+    ],
+)
+def test_the_appendix_takes_letters_until_its_room_is_used(case, owner, monkeypatch, room, printed):
+    # A smaller room (400,000 characters in use), not a double of anything outside the app.
+    monkeypatch.setattr("dossiers.exhibit_text.MAX_TOTAL_CHARS", room)
+    _exhibits(case, owner, [b"0123456789\n", b"abcdefghij\n", b"klmnopqrst\n"])
+    _rows, _archive, _progress, data = _pack(case, owner, with_data=True)
+    entries = {e.mark: e for e in data.exhibits}
+    assert [entries[m].appendix is not None for m in ("AJ/1", "AJ/2", "AJ/3")] == printed
+    assert entries["AJ/1"].appendix.text == "0123456789"
