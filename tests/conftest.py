@@ -1,6 +1,8 @@
+import socket
+
 import pytest
 
-from tests.factories import UserFactory, make_case
+from tests.factories import UserFactory, make_case, point_celery_at
 
 # The attack run's tally (make attack): every test may add its probes; the summary prints when attack tests ran.
 pytest_plugins = ["tests.attack.report"]
@@ -73,3 +75,22 @@ def eager_tasks(settings):
     yield
     app.conf.task_always_eager = False
     app.conf.task_eager_propagates = False
+
+
+@pytest.fixture
+def broker_stopped(monkeypatch):
+    """This process's Celery app sends to a free port of 127.0.0.1: connection refused, as with Redis stopped."""
+    from referral_tracker.celery import app
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        url = f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+    previous = app.conf.broker_url  # configures the app first, if nothing has yet
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
+    point_celery_at(url)
+    try:
+        yield url
+    finally:
+        monkeypatch.undo()
+        point_celery_at(previous)

@@ -1,13 +1,11 @@
 """Sending a task never holds a page for long, and says when it could not be sent."""
 
-import socket
 import threading
 
 import kombu.exceptions
 import pytest
 
 from referral_tracker.celery import app, publish
-from tests.factories import point_celery_at
 
 GIVE_UP_SECONDS = 30  # the bound on the wait for the background send to fail (about 6 s here)
 
@@ -20,25 +18,6 @@ class FakeTask:
 
     def apply_async(self, args=(), kwargs=None, retry=True):
         self.sent.append((list(args), kwargs, retry))
-
-
-@pytest.fixture
-def broker_stopped(monkeypatch):
-    """This process's Celery app sends to a free port of 127.0.0.1: connection refused, as with Redis stopped."""
-    from referral_tracker.celery import app
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        url = f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
-    previous = app.conf.broker_url  # configures the app first, if nothing has yet
-    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
-    monkeypatch.setenv("CELERY_BROKER_URL", url)
-    point_celery_at(url)
-    try:
-        yield url
-    finally:
-        monkeypatch.undo()
-        point_celery_at(previous)
 
 
 def test_a_task_the_broker_takes_is_sent_once_without_retries():

@@ -1,7 +1,6 @@
 """The dossier's life on the row: claimed once, finished once, failed with a reason, swept when stuck."""
 
 import datetime as dt
-import socket
 
 import pytest
 from django.utils import timezone
@@ -12,7 +11,7 @@ from dossiers.models import Dossier
 from dossiers.tasks import compile_dossier
 from incidents.services import evidence as evidence_services
 from referral_tracker.celery import TASK_TIME_LIMIT
-from tests.factories import log_incident, png_bytes, point_celery_at, upload
+from tests.factories import log_incident, png_bytes, upload
 from vault import store
 
 pytestmark = pytest.mark.django_db
@@ -165,25 +164,6 @@ def test_sweep_enqueues_again_a_dossier_left_queued_too_long(case, owner, sweep_
     sent.clear()
     assert services.dossier_sweep() == {"requeued": 0, "restarted": 0, "failed": 0}
     assert sent == []
-
-
-@pytest.fixture
-def broker_stopped(monkeypatch):
-    """This process's Celery app sends to a free port of 127.0.0.1: connection refused, as with Redis stopped."""
-    from referral_tracker.celery import app
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        url = f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
-    previous = app.conf.broker_url  # configures the app first, if nothing has yet
-    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
-    monkeypatch.setenv("CELERY_BROKER_URL", url)
-    point_celery_at(url)
-    try:
-        yield url
-    finally:
-        monkeypatch.undo()
-        point_celery_at(previous)
 
 
 def test_sweep_keeps_a_queued_dossier_for_the_next_sweep_while_the_broker_is_down(
