@@ -81,6 +81,7 @@ MODULES = [
         [
             "tests/vault/test_integrity.py",
             "tests/vault/test_store_edges.py",
+            "tests/vault/test_store_key_edges.py",
             "tests/ops/test_verify_evidence_edges.py",
             "tests/incidents/test_evidence.py",
             "tests/ops/test_backup.py",
