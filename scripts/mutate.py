@@ -85,8 +85,7 @@ MODULES = [
             "tests/ops/test_verify_evidence_edges.py",
             "tests/incidents/test_evidence.py",
             "tests/ops/test_backup.py",
-            # Not tests/test_keys.py: run in mutmut's one process it breaks the logging of the tests after it
-            # ("--- Logging error ---" in verify_evidence's output), so the clean run fails.
+            "tests/test_keys.py",
         ],
     ),
     Module(

@@ -22,3 +22,18 @@ def pytest_collection_modifyitems(session, config, items):
     run stops at its first failure, and these are the quick, pointed ones."""
     if os.environ.get("MUTATE_TEST_DATABASE"):
         items.sort(key=lambda item: 0 if item.path.stem.endswith(("_edges", "_table")) else 1)
+
+
+def pytest_sessionstart(session):
+    """Logging's stream handlers point at the stderr of the run that set logging up (Django does it once a
+    process); pytest closes that stream when the run ends, so in mutmut's later runs a log line became
+    "--- Logging error ---" in the output the tests read. Each run points them at its own stderr."""
+    if not os.environ.get("MUTATE_TEST_DATABASE"):
+        return
+    import logging
+    import sys
+
+    for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
+        for handler in getattr(logger, "handlers", ()):
+            if type(handler) is logging.StreamHandler and getattr(handler.stream, "closed", False):
+                handler.stream = sys.stderr  # not setStream(): it flushes the closed stream first

@@ -182,3 +182,43 @@ def test_the_appendix_takes_letters_until_its_room_is_used(case, owner, monkeypa
     entries = {e.mark: e for e in data.exhibits}
     assert [entries[m].appendix is not None for m in ("AJ/1", "AJ/2", "AJ/3")] == printed
     assert entries["AJ/1"].appendix.text == "0123456789"
+
+
+def _scan() -> bytes:
+    """A one-page PDF with no text in it, as a scanned letter is: the appendix prints a picture of it."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.rect(100, 500, 300, 200, fill=1)
+    page.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("room", "letter_printed"),
+    [
+        (2000, False),  # a picture counts as 2,000 characters: it uses up a room of 2,000
+        (2001, True),  # one character left: the letter after it is still printed
+    ],
+)
+def test_a_picture_in_the_appendix_takes_two_thousand_characters_of_its_room(
+    case, owner, monkeypatch, room, letter_printed
+):
+    monkeypatch.setattr("dossiers.exhibit_text.MAX_TOTAL_CHARS", room)
+    Case.objects.filter(pk=case.pk).update(exhibit_prefix="AJ")
+    incident = log_incident(case, owner, title="A letter")
+    for n, (name, data) in enumerate([("scan.pdf", _scan()), ("note.txt", b"0123456789\n")], start=1):
+        evidence_services.evidence_attach(
+            user=owner,
+            case=case,
+            kind="document",
+            description=f"Item {n}",
+            uploaded_file=upload(name, data),
+            incidents=[incident],
+        )
+    _rows, _archive, _progress, data = _pack(case, owner, with_data=True)
+    entries = {e.mark: e for e in data.exhibits}
+    scan = entries["AJ/1"].appendix
+    assert (scan.text, len(scan.pictures), scan.how) == ("", 1, "PDF, 1 page: pictures of its pages")
+    assert (entries["AJ/2"].appendix is not None) == letter_printed
