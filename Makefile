@@ -56,7 +56,7 @@ runtime-deps:
 	  fi; \
 	fi
 
-# And what the tests need: Debian's chromium, the PDF tools, npm.
+# And what the tests need: Debian's chromium, the PDF tools, npm, LibreOffice (an independent reader of the DOCX).
 system-deps: runtime-deps
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -64,6 +64,7 @@ system-deps: runtime-deps
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	command -v pdfsig >/dev/null || missing="$$missing poppler-utils"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing:$$missing"; \

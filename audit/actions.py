@@ -62,6 +62,11 @@ class Action(models.TextChoices):
     DOSSIER_DOWNLOAD_PDF = "dossier.download_pdf", "downloaded dossier PDF"
     DOSSIER_DOWNLOAD_PACK = "dossier.download_pack", "downloaded dossier evidence pack"
 
+    # Statements (the witness statement and the victim personal statement drafts)
+    STATEMENT_EDIT = "statement.edit", "changed a statement draft"
+    STATEMENT_MAKER = "statement.maker", "changed the statement maker's details"
+    STATEMENT_REGENERATE = "statement.regenerate", "brought a statement draft up to date with the record"
+
     # Reading a case page
     VIEW = "view", "looked at the case page"
 
@@ -191,7 +196,7 @@ GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("incidents", "Incidents", ("incident.", "comment.")),
     ("exhibits", "Exhibits", ("evidence.",)),
     ("people", "People and references", ("party.", "reference.")),
-    ("dossiers", "Dossiers", ("dossier.",)),
+    ("dossiers", "Dossiers and statements", ("dossier.", "statement.")),
     ("sharing", "Sharing", ("membership.", "invitation.")),
     ("pages", "Looking at pages", ("view",)),
     ("account", "The case and accounts", ("case.", "child.", "account.", "activity.")),

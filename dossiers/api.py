@@ -1,4 +1,5 @@
-"""The REST face of dossiers: list, read, ask for one, download its PDF and evidence pack."""
+"""The REST face of dossiers: list, read, ask for one, download its PDF and evidence pack. A statement draft is
+asked for the same way (`document`): its PDF, and its Word document where a dossier has its evidence pack."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
@@ -15,10 +16,16 @@ from referral_tracker.rest import CaseScopedViewSet, raise_as_drf
 from . import services
 from .downloads import dossier_file_response
 from .models import Dossier
-from .rules import COVER_CHOICES, dossier_options
+from .rules import COVER_CHOICES, SECTION_CHOICES, dossier_options, statement_options
 
 
 class DossierSerializer(rest.ModelSerializer):
+    # Taken when the row is asked for, then the row's own (there is no update).
+    document = serializers.ChoiceField(
+        choices=Dossier.Document.choices,
+        default=Dossier.Document.DOSSIER,
+        help_text="What is made: the dossier, or one of the case's statement drafts (its PDF and Word document).",
+    )
     audience = serializers.ChoiceField(choices=Dossier.Audience.choices, write_only=True, default="police")
     date_from = serializers.DateField(write_only=True, required=False, allow_null=True)
     date_to = serializers.DateField(write_only=True, required=False, allow_null=True)
@@ -35,6 +42,25 @@ class DossierSerializer(rest.ModelSerializer):
         write_only=True,
         required=False,
         help_text="Print the police crime reference and social services case number on the cover.",
+    )
+    # A police dossier only (rules.POLICE_ONLY): asked for any other audience, the request is refused (422).
+    include_statement = serializers.BooleanField(
+        write_only=True, default=False, help_text="Police dossier only: add the draft witness statement."
+    )
+    include_checklist = serializers.BooleanField(
+        write_only=True, default=False, help_text="Police dossier only: add the offence checklist."
+    )
+    # A statement only.
+    include_contact = serializers.BooleanField(
+        write_only=True,
+        default=False,
+        help_text="Statement only: print the maker's address and phone number on a separate page (not for disclosure).",
+    )
+    dated = serializers.DateField(
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text="Statement only: the date printed beside the signatures (left blank when not given).",
     )
 
     class Meta:
@@ -54,6 +80,7 @@ class DossierSerializer(rest.ModelSerializer):
             "pages",
             "pack_sha256",
             "pack_size",
+            "document",
             "audience",
             "date_from",
             "date_to",
@@ -62,15 +89,24 @@ class DossierSerializer(rest.ModelSerializer):
             "cover_subject",
             "cover_contact",
             "cover_references",
+            "include_statement",
+            "include_checklist",
+            "include_contact",
+            "dated",
         ]
-        # Everything but the options a request is made with (the write-only fields above) is the server's.
-        read_only_fields = fields[: fields.index("audience")]
+        # Everything but what a request is made with (document and the write-only fields above) is the server's.
+        read_only_fields = fields[: fields.index("document")]
 
     def validate(self, data):
-        """What the dossier is made with (rules.dossier_options), as the only validated value."""
-        fields = ("audience", "date_from", "date_to", "photos", "redact", *COVER_CHOICES)
+        """What is made (document) and with what (rules.dossier_options, or rules.statement_options for a
+        statement), as the only validated values."""
+        document = data.get("document", Dossier.Document.DOSSIER)
+        if document != Dossier.Document.DOSSIER:
+            options = statement_options(include_contact=data.get("include_contact"), dated=data.get("dated"))
+            return {"document": document, "options": options}
+        fields = ("audience", "date_from", "date_to", "photos", "redact", *COVER_CHOICES, *SECTION_CHOICES)
         try:
-            return {"options": dossier_options(**{name: data.get(name) for name in fields})}
+            return {"document": document, "options": dossier_options(**{name: data.get(name) for name in fields})}
         except DjangoValidationError as error:
             raise_as_drf(error)
 
@@ -91,8 +127,13 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         return self.scoped()
 
     def perform_create(self, serializer):
-        options = serializer.validated_data["options"]
-        serializer.instance = services.dossier_request(user=self.request.user, case=self.case, options=options)
+        data = serializer.validated_data
+        try:
+            serializer.instance = services.dossier_request(
+                user=self.request.user, case=self.case, options=data["options"], document=data["document"]
+            )
+        except DjangoValidationError as error:  # the case as it stands: no such draft (409)
+            raise_as_drf(error)
 
     def _file(self, what: str):
         dossier = self.get_object()

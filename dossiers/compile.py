@@ -27,7 +27,10 @@ from django.utils.text import get_valid_filename
 from audit.actions import Action
 from audit.models import case_chain
 from audit.verify import verify_chain
-from incidents.models import AgencyReference, Case, Evidence, Incident
+from casework import offences
+from casework.queries.offences import case_today, checklist_for_party
+from casework.queries.statements import statement_doc, statement_for_case
+from incidents.models import AgencyReference, Case, Evidence, Incident, Party
 from incidents.queries.activity import actor_names, incident_record_events
 from incidents.queries.cases import case_children, case_summary
 from incidents.queries.evidence import case_exhibits, exhibit_incident_ids
@@ -37,7 +40,7 @@ from incidents.queries.references import case_references
 from vault import store
 from vault.downloads import spreadsheet_safe  # manifest.csv's cells: no formula runs
 
-from . import exhibit_text, pdf, signing
+from . import exhibit_text, pdf, signing, statement_docx, statement_pdf
 from .models import Dossier
 
 # progress(percent, stage) -> False once this run has lost its claim on the row.
@@ -193,11 +196,14 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
 
     summary = case_summary(case)
     parties = []
+    suspects: list[Party] = []
     party_numbers: dict[int, list[int]] = defaultdict(list)
     for pk, link in links.items():
         for party in link.parties:
             party_numbers[party.id].append(numbers[pk])
     for party in case_parties(case):
+        if party.kind == Party.Kind.SUSPECT:
+            suspects.append(party)
         names = "; ".join([pdf.keep_whole(h) for h in party.handle_list] + party.alias_list)
         nums = number_ranges(party_numbers.get(party.pk, []))  # "" for none: the layout says so
         parties.append((party.name, party.get_kind_display(), names, nums))
@@ -222,6 +228,8 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
     now = _local(timezone.now(), case)
     references = list(case_references(case))
     audience = options.get("audience", "")
+    # Only a police dossier carries these, whatever its options say (the request was refused otherwise).
+    police = audience == Dossier.Audience.POLICE
     data = pdf.DossierData(
         case_title=redact(case.title),
         prepared_by=dossier.requested_by.full_name,
@@ -253,8 +261,72 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
         subject=case.subject_name if options.get("cover_subject", True) else "",
         contact=case.subject_contact if options.get("cover_contact", True) else "",
         cover_references=cover_references(references, audience) if options.get("cover_references", True) else [],
+        statement=statement_section(case) if police and options.get("include_statement") else None,
+        checklist=checklist_section(case, suspects, numbers) if police and options.get("include_checklist") else None,
     )
     return data, exhibits
+
+
+def statement_section(case: Case) -> pdf.StatementSection:
+    """The case's draft witness statement as it stands, never with the maker's address or telephone number."""
+    statement = statement_for_case(case=case, kind="witness")
+    if statement is None:
+        raise CompileError(
+            "This dossier was to include the draft witness statement, but the case has none. "
+            "Start it on the statement page, or ask for the dossier without it."
+        )
+    doc = statement_doc(statement=statement, include_contact=False)
+    return pdf.StatementSection(
+        maker=doc.maker_name,
+        age=doc.maker_age,
+        occupation=doc.maker_occupation,
+        revision=doc.revision,
+        paragraphs=[(paragraph.number, paragraph.text) for paragraph in doc.paragraphs],
+    )
+
+
+def _incidents_in_words(ids: tuple[int, ...], numbers: dict[int, int]) -> str:
+    """ "3 incidents: No. 1–2 in the chronology, 1 outside this dossier's period"."""
+    if not ids:
+        return "No incidents."
+    shown = [numbers[pk] for pk in ids if pk in numbers]
+    outside = len(ids) - len(shown)
+    parts = [f"No. {number_ranges(shown)} in the chronology"] if shown else []
+    if outside:
+        parts.append(f"{outside} outside this dossier's period")
+    return f"{len(ids)} incident{'s' if len(ids) != 1 else ''}: {', '.join(parts)}"
+
+
+def checklist_section(case: Case, suspects: list[Party], numbers: dict[int, int]) -> pdf.ChecklistSection:
+    """The offence checklist (casework.offences) for each suspected person, as of today where the case is. For
+    a case in Scotland, only the message that its law is not covered."""
+    if case.nation == offences.SCOTLAND:
+        return pdf.ChecklistSection(notice=offences.SCOTLAND_NOTICE, disclaimer="", people=[])
+    today = case_today(case, timezone.now())
+    notices: dict[str, None] = {}
+    people = []
+    for party in suspects:
+        checklist = checklist_for_party(case=case, party=party, today=today)
+        if checklist.notice:
+            notices[checklist.notice] = None  # the same for every person (the case's nation): said once
+        people.append(
+            pdf.ChecklistPerson(
+                name=party.name,
+                incidents=_incidents_in_words(checklist.incident_ids, numbers),
+                notes=list(checklist.notes),
+                offences=[
+                    pdf.ChecklistOffence(
+                        name=offence.name,
+                        law=offence.law,
+                        incidents=_incidents_in_words(offence.incident_ids, numbers),
+                        checks=[(check.status_words, check.label, check.detail) for check in offence.checks],
+                        lacks=list(offence.lacks),
+                    )
+                    for offence in checklist.offences
+                ],
+            )
+        )
+    return pdf.ChecklistSection(notice=" ".join(notices), disclaimer=offences.DISCLAIMER, people=people)
 
 
 # The references a cover names, by kind; the audience's own first.
@@ -349,7 +421,10 @@ def _file_chunks(path: Path, size: int = 1024 * 1024):
 
 def dossier_compile(dossier: Dossier, progress: Progress) -> Compiled:
     """Make the dossier's signed PDF and evidence pack and store both; what was stored, for the task to
-    finish the row with (or to discard, if the row is no longer this run's)."""
+    finish the row with (or to discard, if the row is no longer this run's). A statement row is made by
+    statement_compile(), through the same task, claim and finish."""
+    if dossier.is_statement:
+        return statement_compile(dossier, progress)
     case = dossier.case
     timings: dict[str, float] = {}
     clock, current = time.perf_counter(), ""
@@ -403,5 +478,83 @@ def dossier_compile(dossier: Dossier, progress: Progress) -> Compiled:
         pack_name=stored_pack.storage_name,
         pack_sha256=stored_pack.sha256,
         pack_size=stored_pack.size,
+        timings=timings,
+    )
+
+
+# Statements ------------------------------------------------------------------------------------------------
+
+STATEMENT_KINDS = {
+    Dossier.Document.WITNESS_STATEMENT: "witness",
+    Dossier.Document.VICTIM_STATEMENT: "victim",
+}
+DOCX_NAME = "statement.docx"
+
+
+def statement_compile(dossier: Dossier, progress: Progress) -> Compiled:
+    """Make a statement draft's signed PDF (MG11 shape) and its DOCX, and store both: the PDF as the row's file,
+    the DOCX where a dossier keeps its evidence pack. Every exhibit the statement produces is re-hashed first, as
+    for a dossier: a statement never produces an exhibit whose bytes have changed.
+
+    The row's options: include_contact (print the maker's address and telephone on the PDF's separate
+    contact page; default no), dated (an ISO date printed beside the signatures; default none, to be written
+    by hand)."""
+    case, options = dossier.case, dossier.options
+    timings: dict[str, float] = {}
+    clock, current = time.perf_counter(), ""
+
+    def step(percent: int, stage: str) -> None:
+        nonlocal clock, current
+        if current:
+            timings[current] = round(time.perf_counter() - clock, 3)
+        clock, current = time.perf_counter(), stage
+        if not progress(percent, stage):
+            raise CompileError("This statement was restarted elsewhere.")
+
+    step(5, "Reading the statement")
+    kind = STATEMENT_KINDS[Dossier.Document(dossier.document)]
+    statement = statement_for_case(case=case, kind=kind)
+    if statement is None:
+        raise CompileError("There is no draft of this statement yet. Start it on the statement page first.")
+    dated = dt.date.fromisoformat(options["dated"]) if options.get("dated") else None
+    doc = statement_doc(statement=statement, include_contact=bool(options.get("include_contact")), dated=dated)
+    if not doc.paragraphs:
+        raise CompileError("The statement has no paragraphs yet: write an opening or log an incident first.")
+
+    step(15, "Checking every exhibit")
+    produced = {exhibit.mark for exhibit in doc.exhibits}
+    for ex in case_exhibits(case):
+        if ex.mark in produced and ex.has_file:
+            problem = store.copy_checked(ex, lambda _chunk: None)
+            if problem:
+                raise CompileError(
+                    f"Exhibit {ex.mark} does not match its recorded fingerprint: {problem}. The statement was not made."
+                )
+
+    with tempfile.TemporaryDirectory(prefix="statement-") as tmp:
+        tmp = Path(tmp)
+        unsigned, signed, docx = tmp / "unsigned.pdf", tmp / "statement.pdf", tmp / DOCX_NAME
+        step(40, "Laying out the pages")
+        pages = statement_pdf.render_statement_pdf(doc, unsigned)
+        step(65, "Signing")
+        try:
+            with open(unsigned, "rb") as source, open(signed, "wb") as destination:
+                signing.sign_pdf(source, destination, reason=f"{doc.title} {dossier.verification_code}")
+        except signing.SigningUnavailable as error:
+            raise CompileError(str(error)) from None
+        step(80, "Writing the Word document")
+        statement_docx.render_statement_docx(doc, docx)
+        step(95, "Saving")
+        stored_pdf = store.store_stream(case, _file_chunks(signed))
+        stored_docx = store.store_stream(case, _file_chunks(docx))
+    timings[current] = round(time.perf_counter() - clock, 3)
+    return Compiled(
+        file_name=stored_pdf.storage_name,
+        sha256=stored_pdf.sha256,
+        size=stored_pdf.size,
+        pages=pages,
+        pack_name=stored_docx.storage_name,
+        pack_sha256=stored_docx.sha256,
+        pack_size=stored_docx.size,
         timings=timings,
     )

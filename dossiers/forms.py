@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from incidents.forms.base import PastDateField
 
 from .models import Dossier
-from .rules import COVER_CHOICES, dossier_options
+from .rules import COVER_CHOICES, SECTION_CHOICES, dossier_options, statement_options
 
 
 class DossierForm(forms.Form):
@@ -36,10 +36,23 @@ class DossierForm(forms.Form):
         required=False,
         initial=True,
     )
+    # Police dossiers only (rules.POLICE_ONLY): ticked for any other audience, the form says why it cannot be.
+    include_statement = forms.BooleanField(
+        label="Include my draft witness statement (police dossiers only)",
+        required=False,
+        help_text="Its numbered paragraphs, as the statement page shows them, without your address or phone number.",
+        widget=forms.CheckboxInput(attrs={"data-police-only": ""}),
+    )
+    include_checklist = forms.BooleanField(
+        label="Include the offence checklist (police dossiers only)",
+        required=False,
+        help_text="For each person you suspect. A dossier for social services never includes it.",
+        widget=forms.CheckboxInput(attrs={"data-police-only": ""}),
+    )
 
     def clean(self):
         cleaned = super().clean()
-        fields = ("audience", "date_from", "date_to", "photos", "redact", *COVER_CHOICES)
+        fields = ("audience", "date_from", "date_to", "photos", "redact", *COVER_CHOICES, *SECTION_CHOICES)
         try:
             self._options = dossier_options(**{name: cleaned.get(name) for name in fields})
         except ValidationError as error:
@@ -49,6 +62,25 @@ class DossierForm(forms.Form):
     def options(self) -> dict:
         """The dossier's options (rules.dossier_options), once the form is valid."""
         return self._options
+
+
+class StatementDocumentForm(forms.Form):
+    """Make a statement draft into its PDF and Word document (the statement page's button posts here)."""
+
+    include_contact = forms.BooleanField(
+        label="Print my address and phone number on a separate page for the police (not for disclosure)",
+        required=False,
+    )
+    dated = forms.DateField(
+        label="Date to print beside the signatures (optional)",
+        required=False,
+        help_text="Leave it empty to write the date by hand when you sign.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def options(self) -> dict:
+        """The statement row's options (rules.statement_options), once the form is valid."""
+        return statement_options(include_contact=self.cleaned_data["include_contact"], dated=self.cleaned_data["dated"])
 
 
 class VerifyForm(forms.Form):

@@ -27,7 +27,14 @@ class Dossier(models.Model):
         SOCIAL_SERVICES = "social_services", "Social services"
         OWN_RECORD = "own_record", "My own record"
 
+    class Document(models.TextChoices):
+        # What the worker renders for this row: the dossier, or one of the case's statement drafts (casework).
+        DOSSIER = "dossier", "Dossier"
+        WITNESS_STATEMENT = "witness_statement", "Witness statement"
+        VICTIM_STATEMENT = "victim_statement", "Victim personal statement"
+
     case = models.ForeignKey("incidents.Case", on_delete=models.PROTECT, related_name="dossiers")
+    document = models.CharField(max_length=20, choices=Document.choices, default=Document.DOSSIER)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     # date_from, date_to (ISO dates or null), audience, photos ("inline" or "listed"), redact (bool)
@@ -58,6 +65,10 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return f"Dossier {self.verification_code}"
+
+    @property
+    def is_statement(self) -> bool:
+        return self.document != self.Document.DOSSIER
 
     @property
     def is_finished(self) -> bool:

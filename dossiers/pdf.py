@@ -163,6 +163,47 @@ class DossierData:
     redact: Callable[[str], str] = field(default=lambda s: s or "")
     # Incidents withdrawn in the period: not in the chronology, listed in the statement of record.
     withdrawn: list["WithdrawnEntry"] = field(default_factory=list)
+    # A police dossier's optional sections (options include_statement, include_checklist); None when not asked.
+    statement: "StatementSection | None" = None
+    checklist: "ChecklistSection | None" = None
+
+
+@dataclass
+class StatementSection:
+    """The case's draft witness statement as it stands, without the maker's address and telephone number."""
+
+    maker: str
+    age: str  # "Over 18", or the age in years
+    occupation: str
+    revision: int
+    paragraphs: list[tuple[int, str]]  # (its number as the statement prints it, its text)
+
+
+@dataclass
+class ChecklistOffence:
+    name: str
+    law: str
+    incidents: str  # which of the chronology's incidents may bear on it, in words
+    checks: list[tuple[str, str, str]]  # (status in words, what is checked, the detail)
+    lacks: list[str]  # what the record still lacks for it
+
+
+@dataclass
+class ChecklistPerson:
+    name: str
+    incidents: str  # this person's incidents, in words, by their numbers in the chronology
+    notes: list[str]  # about the dates (known only to the month, approximate)
+    offences: list[ChecklistOffence]
+
+
+@dataclass
+class ChecklistSection:
+    """casework.offences' checklist for each suspected person. For a case in Scotland, only `notice` (its law
+    is not covered) and no people."""
+
+    notice: str
+    disclaimer: str
+    people: list[ChecklistPerson]
 
 
 # Page furniture -------------------------------------------------------------------------------------
@@ -227,6 +268,13 @@ class NumberedCanvas(rl_canvas.Canvas):
         self.restoreState()
 
 
+def _frag(template, text: str, **changes):
+    """A fragment like `template` (the style's font, size and colour) holding `text`, with underline and link
+    lists of its own: ReportLab reads a fragment's lists as it draws (an empty one: nothing to draw), and
+    `clone()` alone would share the template's."""
+    return template.clone(text=text, us_lines=[], link=[], **changes)
+
+
 class _Paragraph(Paragraph):
     """A Paragraph that breaks its lines once per width.
 
@@ -260,12 +308,9 @@ class _Paragraph(Paragraph):
         frags = []
         for n, line in enumerate(typeset.lines(source, font, style.fontSize, room)):
             if n:
-                frags.append(template.clone(text="", lineBreak=True, us_lines=[], link=[]))
-            frags += [
-                template.clone(text=part, fontName=run_font, us_lines=[], link=[])
-                for run_font, part in typeset.runs(line, font)
-            ]
-        self.frags = frags or [template.clone(text="", us_lines=[], link=[])]
+                frags.append(_frag(template, "", lineBreak=True))
+            frags += [_frag(template, part, fontName=run_font) for run_font, part in typeset.runs(line, font)]
+        self.frags = frags or [_frag(template, "")]
         if typeset.base_rtl(source) and style.alignment != TA_RIGHT:
             self.style = ParagraphStyle(f"{style.name}-rtl", parent=style, alignment=TA_RIGHT)
         self.__dict__.pop("blPara", None)
@@ -294,26 +339,23 @@ def plain(text: str, style: ParagraphStyle, kind: type | None = None) -> _Paragr
         frags = []
         for n, line in enumerate(text.split("\n")):
             if n:
-                frags.append(template.clone(text="", lineBreak=True, us_lines=[], link=[]))
+                frags.append(_frag(template, "", lineBreak=True))
             words = " ".join(NOT_NBSP.split(line)).strip(" ") if NBSP in line else " ".join(line.split())
             if words:
-                frags.append(template.clone(text=words, us_lines=[], link=[]))
-        return kind(text, style, frags=frags or [template.clone(text="", us_lines=[], link=[])])
+                frags.append(_frag(template, words))
+        return kind(text, style, frags=frags or [_frag(template, "")])
     text = typeset.visible(text)
     frags = []
     rtl = typeset.has_rtl(text)
     for n, line in enumerate(text.split("\n")):
         if n:
-            frags.append(template.clone(text="", lineBreak=True, us_lines=[], link=[]))
+            frags.append(_frag(template, "", lineBreak=True))
         # A no-break space (keep_whole) is kept: str.split() would take it for a space.
         words = " ".join(NOT_NBSP.split(line)).strip(" ") if NBSP in line else " ".join(line.split())
         if rtl:
             words = typeset.display(words)  # the frags until wrap() breaks the lines
-        frags += [
-            template.clone(text=part, fontName=run_font, us_lines=[], link=[])
-            for run_font, part in typeset.runs(words, font)
-        ]
-    paragraph = kind(text, style, frags=frags or [template.clone(text="", us_lines=[], link=[])])
+        frags += [_frag(template, part, fontName=run_font) for run_font, part in typeset.runs(words, font)]
+    paragraph = kind(text, style, frags=frags or [_frag(template, "")])
     if rtl:
         paragraph._bidi_source = "\n".join(" ".join(NOT_NBSP.split(line)).strip(" ") for line in text.split("\n"))
     return paragraph
@@ -938,6 +980,10 @@ def build_story(
                 )
             )
 
+    # A police dossier's draft statement and offence checklist, when asked for
+    story += statement_section(data, st)
+    story += checklist_section(data, st)
+
     # Statement of record
     story += [PageBreak(), Bookmark("Statement of record"), p("Statement of record", st["h1"])]
     story.append(p(escape(data.audit_statement), st["body"]))
@@ -949,6 +995,81 @@ def build_story(
     ]
     story += withdrawn_section(data, width, st, height)
     story += appendix(data, width, st)
+    return story
+
+
+# A police dossier's optional sections -------------------------------------------------------------
+
+NO_SUSPECTS = "Nobody is named in this case as a suspected perpetrator, so there is no one to check the record for."
+
+
+def statement_section(data: DossierData, st: dict[str, ParagraphStyle]) -> list:
+    """The draft witness statement: who makes it, then its numbered paragraphs, each plain() (never read as
+    markup) and redacted as everywhere else."""
+    part, r = data.statement, data.redact
+    if part is None:
+        return []
+    numbered = ParagraphStyle("numbered", parent=st["body"], leftIndent=8 * mm, firstLineIndent=-8 * mm, spaceAfter=5)
+    story: list = [
+        PageBreak(),
+        Bookmark("Draft witness statement"),
+        plain("Draft witness statement", st["h1"]),
+        plain(
+            f"The witness statement being prepared from this record, as its draft stood when this dossier was made "
+            f"(version {part.revision}). It is not signed here: the statement itself is a separate document, with "
+            "the declaration and a signature on every page. The maker's address and telephone number are not "
+            "included.",
+            st["body"],
+        ),
+        *labelled("Statement of:", r(part.maker), st["body"]),
+        *labelled("Age if under 18:", part.age, st["body"]),
+        *labelled("Occupation:", r(part.occupation), st["body"]),
+        Spacer(1, 4),
+    ]
+    if not part.paragraphs:
+        return [*story, plain("The draft has no paragraphs yet.", st["body"])]
+    return story + [plain(f"{number}. {r(text)}", numbered) for number, text in part.paragraphs]
+
+
+def checklist_section(data: DossierData, st: dict[str, ParagraphStyle]) -> list:
+    """The offence checklist: the disclaimer once, then each suspected person's offences, each with its checks
+    and what the record still lacks; for a case in Scotland, the message only."""
+    part, r = data.checklist, data.redact
+    if part is None:
+        return []
+    story: list = [PageBreak(), Bookmark("Offence checklist"), plain("Offence checklist", st["h1"])]
+    if part.notice:
+        story.append(plain(part.notice, st["body"]))
+    if part.disclaimer:
+        story.append(plain(part.disclaimer, st["small"]))
+        story.append(
+            plain(
+                'It is worded for the family who keep this record: "you" is them. Incidents are numbered as in the '
+                "chronology.",
+                st["small"],
+            )
+        )
+    if not part.people and part.disclaimer:
+        story.append(plain(NO_SUSPECTS, st["body"]))
+    for person in part.people:
+        story += [
+            CondPageBreak(40 * mm),
+            Bookmark(person.name, level=1),
+            plain(r(person.name), st["h2"]),
+            plain(person.incidents, st["small"]),
+            *(plain(note, st["small"]) for note in person.notes),
+        ]
+        for offence in person.offences:
+            story += [
+                CondPageBreak(25 * mm),
+                plain(offence.name, st["entry"]),
+                plain(f"{offence.law} · {offence.incidents}", st["small"]),
+            ]
+            for status, label, detail in offence.checks:
+                story += labelled(f"{status}:", f"{label}. {detail}", st["body"])
+            if offence.lacks:
+                story.append(plain("What the record still lacks", st["label"]))
+                story += [plain(f"• {lack}", st["body"]) for lack in offence.lacks]
     return story
 
 

@@ -8,15 +8,17 @@ from django.db.models.functions import Coalesce
 from incidents.models import Case
 
 from .models import Dossier
-from .rules import options_described
+from .rules import options_described, statement_options_described
 
 
 def dossier_list(case: Case) -> list[Dossier]:
-    """The case's dossiers, newest first, with who asked for each and, as `described`, what each was asked
-    for in words (rules.options_described: the list page's cards)."""
+    """The case's dossiers and statement documents (Dossier.document), newest first, with who asked for each
+    and, as `described`, what each was asked for in words (rules.options_described, or for a statement
+    rules.statement_options_described: the list page's cards)."""
     dossiers = list(Dossier.objects.filter(case=case).select_related("requested_by"))
     for dossier in dossiers:
-        dossier.described = options_described(dossier.options)
+        describe = statement_options_described if dossier.is_statement else options_described
+        dossier.described = describe(dossier.options)
     return dossiers
 
 
@@ -35,7 +37,7 @@ def dossier_by_code(code: str) -> Dossier | None:
     """The finished dossier with this verification code, with only what the public page shows, or None."""
     return (
         Dossier.objects.filter(verification_code=code, status=Dossier.Status.DONE)
-        .only("verification_code", "sha256", "pages", "finished_at", "size")
+        .only("verification_code", "document", "sha256", "pages", "finished_at", "size")
         .first()
     )
 

@@ -7,20 +7,32 @@ import logging
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from audit import services as audit
 from audit.actions import Action
+from casework.queries.statements import statement_for_case
+from incidents.rules import CONFLICT
 from referral_tracker.celery import TASK_TIME_LIMIT, publish
 from referral_tracker.celery import app as celery_app
 
 from .models import Dossier
+from .rules import STATEMENT_DOCUMENTS, police_only_problems
 
 logger = logging.getLogger(__name__)
 
 COMPILE_TASK = "dossiers.compile"  # dossiers.tasks.compile_dossier
+
+NO_STATEMENT = "There is no draft of this statement yet. Start it on the statement page first."
+NO_STATEMENT_TO_INCLUDE = (
+    "There is no draft witness statement in this case yet, so it cannot go in the dossier. Start it on the "
+    "statement page, or leave this box unticked."
+)
+# The statement's kind (casework.models.Statement.Kind) of each statement row.
+STATEMENT_KINDS = {document: kind for kind, document in STATEMENT_DOCUMENTS.items()}
 
 
 def _compile_task():
@@ -41,14 +53,31 @@ def dossier_enqueue(dossier_id: int) -> bool:
 
 
 @transaction.atomic
-def dossier_request(*, user, case, options: dict) -> Dossier:
-    dossier = Dossier.objects.create(case=case, requested_by=user, options=options, heartbeat_at=timezone.now())
+def dossier_request(*, user, case, options: dict, document: str = Dossier.Document.DOSSIER) -> Dossier:
+    """Ask the worker for a document of the case: the dossier, or a statement draft (`document` one of
+    Dossier.Document) rendered to its signed PDF and DOCX.
+
+    Refused (a ValidationError saying why) are: a dossier not for the police that asks for the draft witness
+    statement or the offence checklist (rules.POLICE_ONLY: whoever calls, a social-services dossier never
+    carries the checklist); a dossier asking for the statement, or a statement row, when the case has no such
+    draft."""
+    if document == Dossier.Document.DOSSIER:
+        problems = police_only_problems(options)
+        if problems:
+            raise ValidationError(problems)
+        if options.get("include_statement") and statement_for_case(case=case, kind="witness") is None:
+            raise ValidationError({"include_statement": ValidationError(NO_STATEMENT_TO_INCLUDE, code=CONFLICT)})
+    elif statement_for_case(case=case, kind=STATEMENT_KINDS[Dossier.Document(document)]) is None:
+        raise ValidationError(NO_STATEMENT, code=CONFLICT)
+    dossier = Dossier.objects.create(
+        case=case, requested_by=user, options=options, document=document, heartbeat_at=timezone.now()
+    )
     audit.event_record(
         actor=user,
         case_id=case.pk,
         action=Action.DOSSIER_REQUEST,
         target=dossier,
-        details={"options": options, "verification_code": dossier.verification_code},
+        details={"options": options, "document": document, "verification_code": dossier.verification_code},
     )
     transaction.on_commit(lambda: dossier_enqueue(dossier.pk))
     return dossier

@@ -9,5 +9,6 @@ urlpatterns = [
     path("cases/<int:case_id>/dossiers/<int:dossier_id>/status/", views.dossier_status, name="dossier_status"),
     path("cases/<int:case_id>/dossiers/<int:dossier_id>/pdf/", views.dossier_pdf, name="dossier_pdf"),
     path("cases/<int:case_id>/dossiers/<int:dossier_id>/pack/", views.dossier_pack, name="dossier_pack"),
+    path("cases/<int:case_id>/statements/<slug:kind>/document/", views.statement_request, name="statement_request"),
     path("verify/", views.verify, name="verify"),
 ]

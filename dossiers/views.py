@@ -1,13 +1,15 @@
 """The dossier pages: ask for one, follow its progress, download its PDF and evidence pack, and the public
-verification page."""
+verification page. A statement draft is made into its PDF and Word document here too (statement_request): its
+row is on the same list, with its own two downloads."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.two_factor import reauth_redirect_for_download
 from incidents import access
@@ -16,7 +18,8 @@ from incidents.services.activity import page_view_record
 
 from . import queries, services, signing
 from .downloads import dossier_file_response
-from .forms import DossierForm, VerifyForm
+from .forms import DossierForm, StatementDocumentForm, VerifyForm
+from .rules import STATEMENT_DOCUMENTS
 
 
 @login_required
@@ -27,9 +30,13 @@ def dossier_list(request: HttpRequest, case_id: int) -> HttpResponse:
         page_view_record(user=request.user, case=membership.case, page="dossiers")
     form = DossierForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.dossier_request(user=request.user, case=membership.case, options=form.options())
-        messages.success(request, "Your dossier is being made. This page shows its progress.")
-        return redirect("dossiers:dossier_list", case_id=case_id)
+        try:
+            services.dossier_request(user=request.user, case=membership.case, options=form.options())
+        except ValidationError as error:  # the case as it stands (no draft statement to include)
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your dossier is being made. This page shows its progress.")
+            return redirect("dossiers:dossier_list", case_id=case_id)
     dossiers = queries.dossier_list(membership.case)
     working = any(not d.is_finished for d in dossiers)
     return render(
@@ -38,6 +45,34 @@ def dossier_list(request: HttpRequest, case_id: int) -> HttpResponse:
         case_context(membership, form=form, dossiers=dossiers, working=working),
         status=400 if form.is_bound else 200,
     )
+
+
+@login_required
+@require_POST
+def statement_request(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+    """Make the case's witness statement or victim personal statement draft (kind "witness" or "victim") into
+    its signed PDF and Word document; the dossier list shows its progress and then its downloads."""
+    membership = access.require(request.user, case_id, access.EXPORT)
+    if kind not in STATEMENT_DOCUMENTS:
+        raise Http404("No such statement.")
+    form = StatementDocumentForm(request.POST)
+    problem = None
+    if form.is_valid():
+        try:
+            services.dossier_request(
+                user=request.user, case=membership.case, options=form.options(), document=STATEMENT_DOCUMENTS[kind]
+            )
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+    else:
+        problem = " ".join(message for errors in form.errors.values() for message in errors)
+    if problem:
+        messages.error(request, problem)
+        return redirect(reverse("casework:statement", args=[case_id, kind]))
+    messages.success(
+        request, "Your statement is being made as a PDF and a Word document. This page shows its progress."
+    )
+    return redirect("dossiers:dossier_list", case_id=case_id)
 
 
 @require_safe
@@ -49,6 +84,8 @@ def dossier_status(request: HttpRequest, case_id: int, dossier_id: int) -> JsonR
     return JsonResponse(
         {
             "id": dossier.pk,
+            "document": dossier.document,
+            "document_label": dossier.get_document_display(),
             "status": dossier.status,
             "status_label": dossier.get_status_display(),
             "progress": dossier.progress,

@@ -23,9 +23,19 @@ class Case(models.Model):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
+    class Nation(models.TextChoices):
+        """Where the family lives: the criminal law and the agencies differ (Scotland has its own law)."""
+
+        ENGLAND = "england", "England"
+        WALES = "wales", "Wales"
+        SCOTLAND = "scotland", "Scotland"
+        NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+
     title = models.CharField(max_length=120)
     exhibit_prefix = models.CharField(max_length=6, help_text="Marks exhibits, for example AJ/1.")
     time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
+    # Blank only for a case whose nation was cleared through the API: the checklist then asks for it.
+    nation = models.CharField(max_length=20, choices=Nation.choices, default=Nation.ENGLAND, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

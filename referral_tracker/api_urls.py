@@ -5,6 +5,8 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from casework.api import offences as checklists
+from casework.api import statements
 from dossiers.api import DossierViewSet
 from incidents.api import activity, cases, evidence, incidents, parties, references, sharing
 from incidents.rules import NO_NUL, VISIBLE
@@ -73,6 +75,19 @@ urlpatterns = [
         list_methods=LIST_CREATE,
         detail_methods=READ,
         extra=[("pdf", "get"), ("pack", "get")],
+    ),
+    path(
+        "cases/<int:case_id>/parties/<int:pk>/checklist/",
+        checklists.ChecklistViewSet.as_view(READ),
+        name="party-checklist",
+    ),
+    *(
+        path(
+            f"cases/<int:case_id>/statements/{kind}/",
+            statements.StatementViewSet.as_view(READ, kind=kind),
+            name=f"statement-{kind}",
+        )
+        for kind in ("witness", "victim")
     ),
     path("cases/<int:case_id>/audit/", activity.AuditViewSet.as_view({"get": "list"}), name="audit-list"),
     # Last. Only addresses ending in "/": without one, APPEND_SLASH still redirects to the right route.

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "incidents",
+    "casework",
     "dossiers",
     "ops",
 ]
@@ -297,6 +298,10 @@ REST_FRAMEWORK = {
     # beyond API_JSON_MAX_BYTES or 20 levels deep, before it is parsed (parsers.py).
     "DEFAULT_PARSER_CLASSES": ["referral_tracker.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # DRF answers a create with "Location: <the body's url field>", meant for hyperlinked APIs. An incident's
+    # "url" is where the post was (text as sent, control characters and all), never the new row's address:
+    # as a header it could be invalid (gunicorn answered 500) and would point elsewhere. No field has this name.
+    "URL_FIELD_NAME": "self_link",
     # 400 against the schema, 409 against the case as it stands, 422 against a rule no schema states (rest.py).
     "EXCEPTION_HANDLER": "referral_tracker.rest.exception_handler",
     "UNAUTHENTICATED_USER": None,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("cases/", include("incidents.urls")),
+    path("cases/", include("casework.urls")),
     path("", include("dossiers.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include((api_urls.urlpatterns, "api"))),

@@ -61,6 +61,11 @@ MODULES = [
         ["tests/vault/test_filetype_edges.py", "tests/vault/test_filetype_table.py", "tests/vault/test_filetypes.py"],
     ),
     Module(
+        "offences",
+        ["casework/offences.py"],
+        ["tests/casework/test_offences.py"],
+    ),
+    Module(
         "downloads",
         ["vault/downloads.py"],
         [
@@ -108,7 +113,7 @@ MODULES = [
         "pdf_text",
         ["dossiers/pdf.py"],
         ["tests/dossiers/test_dossier_output.py", "tests/dossiers/test_typeset.py", "tests/dossiers/test_pdf_edges.py"],
-        ["dossiers.pdf.x_plain__mutmut_*", "dossiers.pdf.x_labelled__mutmut_*"],
+        ["dossiers.pdf.x_plain__mutmut_*", "dossiers.pdf.x_labelled__mutmut_*", "dossiers.pdf.x__frag__mutmut_*"],
     ),
 ]
 

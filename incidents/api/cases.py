@@ -35,6 +35,7 @@ class CaseSerializer(rest.ModelSerializer):
             "title",
             "exhibit_prefix",
             "time_zone",
+            "nation",
             "subject_name",
             "subject_contact",
             "status",
@@ -43,6 +44,10 @@ class CaseSerializer(rest.ModelSerializer):
         ]
         read_only_fields = ["id", "status", "created_at", "my_role"]
         extra_kwargs = {
+            "nation": {
+                "required": False,
+                "help_text": "Where the family lives: the offence checklist follows its law.",
+            },
             "subject_name": {
                 "required": False,
                 "help_text": "Who this record is about (a dossier's cover may show it).",
@@ -84,6 +89,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                 title=data["title"],
                 exhibit_prefix=data.get("exhibit_prefix", ""),
                 time_zone=data.get("time_zone", "Europe/London"),
+                nation=data.get("nation", Case.Nation.ENGLAND),
                 subject_name=data.get("subject_name", ""),
                 subject_contact=data.get("subject_contact", ""),
             )

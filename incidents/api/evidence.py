@@ -64,7 +64,9 @@ class EvidenceSerializer(rest.ModelSerializer):
 class EvidenceUploadSerializer(EvidenceSerializer):
     """A file, as multipart/form-data."""
 
-    file = serializers.FileField(write_only=True, help_text="The file, as it was received.")
+    # An empty file matches the schema (a binary of any length): the store refuses it, a 422 like any other
+    # rule about the bytes themselves, not DRF's 400.
+    file = serializers.FileField(write_only=True, allow_empty_file=True, help_text="The file, as it was received.")
 
     class Meta(EvidenceSerializer.Meta):
         # A form has no null: a date it does not give is left out.

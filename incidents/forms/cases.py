@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.forms import TIME_ZONE_CHOICES
 
+from ..models import Case
 from ..rules import exhibit_prefix_problem
 
 
@@ -20,6 +21,12 @@ class CaseForm(forms.Form):
         help_text="Usually your initials. Your exhibits will be marked like AJ/1, AJ/2.",
     )
     time_zone = forms.ChoiceField(label="Time zone", choices=TIME_ZONE_CHOICES, initial="Europe/London")
+    nation = forms.ChoiceField(
+        label="Where do you live?",
+        choices=Case.Nation.choices,
+        initial=Case.Nation.ENGLAND,
+        help_text="The law and the agencies differ across the UK. The offence checklist uses this.",
+    )
     subject_name = forms.CharField(
         label="Who is this record about? (optional)",
         max_length=150,

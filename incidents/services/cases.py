@@ -25,6 +25,7 @@ def case_create(
     title: str,
     exhibit_prefix: str = "",
     time_zone: str = "Europe/London",
+    nation: str = Case.Nation.ENGLAND,
     subject_name: str = "",
     subject_contact: str = "",
 ) -> Case:
@@ -34,6 +35,7 @@ def case_create(
         title=title.strip(),
         exhibit_prefix=(exhibit_prefix or user.initials or initials_from_name(user.full_name)).upper(),
         time_zone=time_zone,
+        nation=nation,
         subject_name=subject_name.strip(),
         subject_contact=subject_contact.strip(),
         created_by=user,
@@ -53,20 +55,33 @@ def case_update(
     title: str,
     exhibit_prefix: str,
     time_zone: str,
+    nation: str | None = None,
     subject_name: str | None = None,
     subject_contact: str | None = None,
 ) -> Case:
-    """None for the record's subject leaves it as it is (the API's settings do not carry it)."""
+    """None for the nation or the record's subject leaves it as it is (the API's settings do not carry them)."""
     _check_exhibit_prefix(exhibit_prefix)
-    before = {"title": case.title, "exhibit_prefix": case.exhibit_prefix, "time_zone": case.time_zone}
+    before = {
+        "title": case.title,
+        "exhibit_prefix": case.exhibit_prefix,
+        "time_zone": case.time_zone,
+        "nation": case.nation,
+    }
     subject_before = (case.subject_name, case.subject_contact)
     case.title, case.exhibit_prefix, case.time_zone = title.strip(), exhibit_prefix.upper(), time_zone
+    if nation is not None:
+        case.nation = nation
     if subject_name is not None:
         case.subject_name = subject_name.strip()
     if subject_contact is not None:
         case.subject_contact = subject_contact.strip()
-    case.save(update_fields=["title", "exhibit_prefix", "time_zone", "subject_name", "subject_contact"])
-    after = {"title": case.title, "exhibit_prefix": case.exhibit_prefix, "time_zone": case.time_zone}
+    case.save(update_fields=["title", "exhibit_prefix", "time_zone", "nation", "subject_name", "subject_contact"])
+    after = {
+        "title": case.title,
+        "exhibit_prefix": case.exhibit_prefix,
+        "time_zone": case.time_zone,
+        "nation": case.nation,
+    }
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     details = {"changed": changed}
     # Who the record is about and how to reach them stay out of the details, as children's names do: which

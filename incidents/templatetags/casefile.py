@@ -5,6 +5,7 @@ from django import template
 from django.utils import timezone
 
 from audit.actions import describe
+from casework.offences import is_course_of_conduct
 from incidents.queries.incidents import when_text
 from incidents.rules import PARTY_ROLE_LABELS
 
@@ -54,3 +55,10 @@ def actor_name(event, names: dict) -> str:
 def role_label(role: str) -> str:
     """A party's part in an incident in words: "reported_to" is "Received the report"."""
     return PARTY_ROLE_LABELS.get(role, role)
+
+
+@register.filter
+def course_of_conduct(incident_count: int) -> bool:
+    """Whether a suspected person's incidents can be a course of conduct: the offence rules decide
+    (casework.offences), never the template."""
+    return is_course_of_conduct(incident_count or 0)

@@ -65,6 +65,7 @@ def _settings_initial(case: Case) -> dict:
         "title": case.title,
         "exhibit_prefix": case.exhibit_prefix,
         "time_zone": case.time_zone,
+        "nation": case.nation or Case.Nation.ENGLAND,
         "subject_name": case.subject_name,
         "subject_contact": case.subject_contact,
     }
@@ -85,6 +86,7 @@ def case_settings(request: HttpRequest, case_id: int) -> HttpResponse:
             title=data["title"],
             exhibit_prefix=data["exhibit_prefix"] or case.exhibit_prefix,
             time_zone=data["time_zone"],
+            nation=data["nation"],
             subject_name=data["subject_name"],
             subject_contact=data["subject_contact"],
         )

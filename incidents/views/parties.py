@@ -4,7 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
+
+from casework import offences
+from casework.queries.offences import case_today, checklist_for_party
 
 from .. import access
 from ..forms.parties import PartyForm
@@ -50,6 +54,11 @@ def party_detail(request: HttpRequest, case_id: int, party_id: int) -> HttpRespo
     party = get_object_or_404(queries.parties_of(case), pk=party_id)
     page_view_record(user=request.user, case=case, page="person", target=party)
     incidents = timeline_entries(case, queries.party_incidents(case, party), summary_words=30)
+    # A suspected person's page carries the offence checklist and the gaps between their incidents.
+    checklist = None
+    if party.kind == Party.Kind.SUSPECT:
+        checklist = checklist_for_party(case=case, party=party, today=case_today(case, timezone.now()))
+    gaps = {gap.to_id: gap.words for gap in checklist.gaps} if checklist else {}
     return render(
         request,
         "incidents/party_detail.html",
@@ -57,7 +66,10 @@ def party_detail(request: HttpRequest, case_id: int, party_id: int) -> HttpRespo
             membership,
             party=party,
             incidents=incidents,
-            course_of_conduct=party.kind == Party.Kind.SUSPECT and len(incidents) >= 2,
+            timeline=[(entry, gaps.get(entry.id, "")) for entry in incidents],
+            checklist=checklist,
+            course_of_conduct=bool(checklist) and offences.is_course_of_conduct(len(checklist.incident_ids)),
+            course_count=len(checklist.incident_ids) if checklist else 0,
         ),
     )
 

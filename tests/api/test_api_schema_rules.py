@@ -199,3 +199,29 @@ def test_a_future_date_in_an_upload_is_a_422_and_nothing_is_kept(case, owner):
     )
     assert response.status_code == 422 and "obtained_at" in response.json()
     assert not case.evidence.exists()
+
+
+def test_an_empty_file_is_a_422_with_the_reason_and_nothing_is_kept(case, owner):
+    from tests.factories import upload
+
+    response = _client(owner).post(
+        f"/api/v1/cases/{case.pk}/evidence/",
+        {"file": upload("empty.txt", b"", "text/plain"), "kind": "document", "description": "x"},
+        format="multipart",
+    )
+    assert (response.status_code, response.json()) == (422, {"file": ["This file is empty."]})
+    assert not case.evidence.exists()
+
+
+def test_a_new_incident_is_answered_without_its_post_address_as_a_location_header(case, owner):
+    """DRF would send the body's "url" (where the post was, as she typed it) as Location: wrong, and with a
+    control character in it an invalid header, which gunicorn turned into a 500."""
+    body = {
+        "kind": "online_post",
+        "occurred_at": "2026-10-09T14:05:00Z",
+        "narrative": "A post about us.",
+        "url": "hTtps://Ws\u000f\u00f9/post",
+    }
+    response = _client(owner).post(f"/api/v1/cases/{case.pk}/incidents/", body, format="json")
+    assert (response.status_code, response.json()["url"]) == (201, "hTtps://Ws\u000f\u00f9/post")
+    assert "Location" not in response.headers

@@ -242,6 +242,7 @@ def test_case_settings_save_who_the_record_is_about(client, case, owner):
             "title": case.title,
             "exhibit_prefix": case.exhibit_prefix,
             "time_zone": "Europe/London",
+            "nation": "england",
             "subject_name": "  Sam Jones ",
             "subject_contact": "07700 900123",
         },

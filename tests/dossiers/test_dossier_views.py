@@ -225,6 +225,8 @@ def test_status_reports_the_progress_and_stage_of_a_running_dossier(client, case
     assert response.status_code == 200
     assert response.json() == {
         "id": dossier.pk,
+        "document": "dossier",
+        "document_label": "Dossier",
         "status": "running",
         "status_label": "Being made",
         "progress": 42,

@@ -156,7 +156,7 @@ def test_every_action_is_in_exactly_one_kind_of_action():
         "Incidents",
         "Exhibits",
         "People and references",
-        "Dossiers",
+        "Dossiers and statements",
         "Sharing",
         "Looking at pages",
         "The case and accounts",

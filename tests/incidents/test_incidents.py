@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from incidents.models import AgencyReference, Incident, IncidentRevision, Party
 from incidents.queries import cases as case_queries
 from incidents.services import incidents as incident_services
@@ -295,18 +296,29 @@ def test_precision_changes_how_the_date_reads(case, owner):
 def test_case_lifecycle(client, owner):
     client.force_login(owner)
     response = client.post(
-        reverse("incidents:case_new"), {"title": "Our family", "exhibit_prefix": "", "time_zone": "Europe/London"}
+        reverse("incidents:case_new"),
+        {"title": "Our family", "exhibit_prefix": "", "time_zone": "Europe/London", "nation": "wales"},
     )
     case = owner.memberships.get().case
     assert response.status_code == 302
-    assert case.exhibit_prefix == "AJ"  # from the owner's initials
+    assert (case.exhibit_prefix, case.nation) == ("AJ", "wales")  # the letters from the owner's initials
     client.post(
         reverse("incidents:case_settings", args=[case.pk]),
-        {"title": "Renamed", "exhibit_prefix": "ajx", "time_zone": "Europe/London"},
+        {"title": "Renamed", "exhibit_prefix": "ajx", "time_zone": "Europe/London", "nation": "scotland"},
     )
     client.post(reverse("incidents:case_status", args=[case.pk]), {"status": "closed"})
     case.refresh_from_db()
-    assert (case.title, case.exhibit_prefix, case.status) == ("Renamed", "AJX", "closed")
+    assert (case.title, case.exhibit_prefix, case.nation, case.status) == ("Renamed", "AJX", "scotland", "closed")
+    changed = AuditEvent.objects.filter(case_id=case.pk, action="case.update").get().details["changed"]
+    assert changed == {
+        "title": ["Our family", "Renamed"],
+        "exhibit_prefix": ["AJ", "AJX"],
+        "nation": ["wales", "scotland"],
+    }
+    bad = {"title": "Renamed", "exhibit_prefix": "AJX", "time_zone": "Europe/London", "nation": "france"}
+    response = client.post(reverse("incidents:case_settings", args=[case.pk]), bad)
+    assert response.status_code == 400
+    assert "Select a valid choice. france is not one of the available choices." in response.content.decode()
     client.post(reverse("incidents:case_status", args=[case.pk]), {"status": "open"})
     case.refresh_from_db()
     assert case.status == "open" and case.closed_at is None

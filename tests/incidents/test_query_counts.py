@@ -66,7 +66,8 @@ PAGES = {
     # + open references + members + the case's comments with their authors
     "incidents:case_summary": 15,
     # gate 3 + the party + audit 5 + its incidents + prefetched people, tags and references 3
-    "incidents:party_detail": 13,
+    # + the offence checklist's facts (its suspected incidents with impact and exhibit flags) 1
+    "incidents:party_detail": 14,
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from casework.services.statements import statement_get_or_start
 from dossiers.models import Dossier
 from incidents.models import Invitation, Membership
 from incidents.services import cases as case_services
@@ -70,6 +71,7 @@ NEEDS = {
     "dossiers:dossier_status": ("GET", X),
     "dossiers:dossier_pdf": ("GET", X),
     "dossiers:dossier_pack": ("GET", X),
+    "dossiers:statement_request": ("POST", X),
     "api:case-detail": ("GET", V),
     "api:membership-list": ("GET", V),
     "api:membership-detail": ("GET", V),
@@ -90,6 +92,19 @@ NEEDS = {
     "api:dossier-pdf": ("GET", X),
     "api:dossier-pack": ("GET", X),
     "api:audit-list": ("GET", V),
+    "api:statement-witness": ("GET", V),
+    "api:statement-victim": ("GET", V),
+    "api:party-checklist": ("GET", V),
+    "casework:statement": ("GET", V),
+    "casework:statement_start": ("POST", E),
+    "casework:statement_maker": ("POST", E),
+    "casework:statement_opening": ("POST", E),
+    "casework:statement_closing": ("POST", E),
+    "casework:statement_regenerate": ("POST", E),
+    "casework:paragraph_edit": ("POST", E),
+    "casework:paragraph_move": ("POST", E),
+    "casework:paragraph_remove": ("POST", E),
+    "casework:paragraph_restore": ("POST", E),
 }
 API_PK = {
     "memberships": "membership",
@@ -131,7 +146,7 @@ def _path(route: str, ids: dict) -> str:
             return str(ids[kind])
         return str(ids[name.removesuffix("_id")])
 
-    return "/" + re.sub(r"<int:(\w+)>", fill, route)
+    return "/" + re.sub(r"<(?:int|slug):(\w+)>", fill, route)
 
 
 def _finished_dossier(case, owner) -> Dossier:
@@ -172,7 +187,9 @@ def world(case, owner, editor, advocate, viewer, outsider):
         "membership": Membership.objects.get(case=case, user=viewer).pk,
         "comment": comment_add(user=owner, case=case, body="A note.").pk,
         "dossier": _finished_dossier(case, owner).pk,
+        "kind": "witness",  # a statement's kind (casework:statement ...)
     }
+    ids["paragraph"] = statement_get_or_start(case=case, kind="witness", by=owner).paragraphs.get().pk
     # The strangers: never a member, removed, invited but expired, invited but cancelled.
     revoked = UserFactory(full_name="Revoked Advocate")
     sharing_services.membership_revoke(

@@ -12,7 +12,9 @@ import os
 import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.db import connection, connections
 
+from incidents.models import Case
 from tests.factories import make_case, png_bytes
 from vault import store
 
@@ -121,3 +123,28 @@ def test_a_writer_does_not_sniff_unless_asked(case):
     with store.SealedWriter(case) as out:
         out.write(png_bytes())
     assert out.stored.content_type == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_making_a_case_key_does_not_wait_on_a_foreign_key_check(owner):
+    """Another transaction holding FOR KEY SHARE on the case (what inserting any row that refers to it takes:
+    an incident logged, a comment) must not block the first upload's key: FOR NO KEY UPDATE, not FOR UPDATE."""
+    case = make_case(owner, title="Locks")
+    assert not case.wrapped_key
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT id FROM incidents_case WHERE id = %s FOR KEY SHARE", [case.pk])
+            with connection.cursor() as mine:
+                mine.execute("SET lock_timeout = '2s'")
+            try:
+                key = store._case_key(case)
+            finally:
+                with connection.cursor() as mine:
+                    mine.execute("SET lock_timeout = 0")
+            cursor.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert len(key) == 32
+    assert bytes(Case.objects.get(pk=case.pk).wrapped_key) == bytes(case.wrapped_key)

@@ -1,0 +1,1 @@
+"""The REST face of casework: read-only views of the offence checklist."""

@@ -1,0 +1,1 @@
+"""Reads of casework: the statement drafts, the offence checklist."""

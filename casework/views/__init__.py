@@ -1,0 +1,1 @@
+"""The casework pages: the statement drafts (and the offence checklist)."""

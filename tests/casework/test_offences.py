@@ -1,0 +1,372 @@
+"""The offence checklist's rules against a table of cases written from the law (see casework/offences.py's
+docstring for the sources): expected answers are literals, never worked out by the code under test."""
+
+from datetime import date
+
+import pytest
+
+from casework import offences
+from casework.offences import IncidentFact, add_months, checklist, gap_words, period_last_day, summary_deadline
+from incidents.models import Incident
+
+ME = 7  # the suspected person the checklist is for
+OTHER = 8  # somebody else
+TODAY = date(2026, 12, 3)
+
+
+def fact(pk, day, *, kind="online_post", who=(ME,), precision="exact", **more):
+    more.setdefault("communication", offences.is_communication(kind))
+    return IncidentFact(id=pk, occurred_on=day, precision=precision, kind=kind, suspect_ids=frozenset(who), **more)
+
+
+def by_code(result):
+    return {o.code: o for o in result.offences}
+
+
+def check(offence, label):
+    (found,) = [c for c in offence.checks if c.label == label]
+    return found
+
+
+COURSE = "Two or more occasions by this person"
+WINDOW = "Time limit (6 months)"
+
+
+# ---- course of conduct ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("facts", "status", "incident_ids"),
+    [
+        # 1 incident: no course of conduct.
+        ([fact(1, date(2026, 10, 9))], "not_met", (1,)),
+        # 2 incidents by the same person: a course of conduct.
+        ([fact(1, date(2026, 9, 1)), fact(2, date(2026, 10, 9))], "met", (1, 2)),
+        # 2 incidents by two different people: not one course of conduct for either.
+        ([fact(1, date(2026, 9, 1)), fact(2, date(2026, 10, 9), who=(OTHER,))], "not_met", (1,)),
+        # A withdrawn incident is ignored.
+        ([fact(1, date(2026, 9, 1)), fact(2, date(2026, 10, 9), withdrawn=True)], "not_met", (1,)),
+        # Two suspects on one incident: it counts for each of them.
+        ([fact(1, date(2026, 9, 1), who=(ME, OTHER)), fact(2, date(2026, 10, 9))], "met", (1, 2)),
+        # No incidents at all.
+        ([], "not_met", ()),
+    ],
+)
+def test_course_of_conduct_needs_two_occasions_by_this_person(facts, status, incident_ids):
+    result = checklist(nation="england", today=TODAY, party_id=ME, facts=facts)
+    for code in ("harassment", "stalking", "fear_of_violence", "serious_stalking"):
+        offence = by_code(result)[code]
+        assert check(offence, COURSE).status == status
+        assert offence.incident_ids == incident_ids
+    assert result.incident_ids == incident_ids
+
+
+def test_the_other_person_gets_no_course_of_conduct_from_one_incident():
+    facts = [fact(1, date(2026, 9, 1)), fact(2, date(2026, 10, 9), who=(OTHER,))]
+    result = checklist(nation="england", today=TODAY, party_id=OTHER, facts=facts)
+    harassment = by_code(result)["harassment"]
+    assert harassment.incident_ids == (2,)
+    assert check(harassment, COURSE).detail == (
+        "Only 1 incident is linked to this person. A course of conduct needs two or more occasions."
+    )
+
+
+def test_a_person_with_no_incidents_gets_a_clear_answer_and_no_date():
+    result = checklist(nation="england", today=TODAY, party_id=ME, facts=[fact(1, date(2026, 9, 1), who=(OTHER,))])
+    harassment = by_code(result)["harassment"]
+    assert check(harassment, COURSE).detail == "No incident is linked to this person as the one suspected yet."
+    assert check(harassment, WINDOW).detail == "There is no incident to count from."
+    assert harassment.deadline is None
+    assert harassment.lacks == ()
+    assert result.gaps == ()
+    assert by_code(result)["messages_from_2024"].incident_ids == ()
+    assert "messages_before_2024" not in by_code(result)
+
+
+# ---- the 6-month window ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("latest", "deadline"),
+    [
+        (date(2026, 10, 9), date(2027, 4, 9)),  # the issue's example
+        (date(2026, 8, 31), date(2027, 2, 28)),  # no 31 February: the month's last day
+        (date(2027, 8, 31), date(2028, 2, 29)),  # ... 29th in a leap year
+        (date(2026, 8, 29), date(2027, 2, 28)),
+        (date(2025, 12, 31), date(2026, 6, 30)),  # across a year
+        (date(2026, 3, 31), date(2026, 9, 30)),
+    ],
+)
+def test_summary_deadline_is_six_calendar_months_after_the_latest_incident(latest, deadline):
+    assert summary_deadline(latest) == deadline
+
+
+def test_add_months_clamps_and_crosses_years():
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
+    assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
+
+
+def test_window_sentence_names_the_latest_incident_and_the_date():
+    facts = [fact(1, date(2026, 6, 1)), fact(2, date(2026, 10, 9))]
+    harassment = by_code(checklist(nation="england", today=TODAY, party_id=ME, facts=facts))["harassment"]
+    window = check(harassment, WINDOW)
+    assert window.status == "met"
+    assert window.detail == (
+        "The latest incident was on 9 October 2026: for the summary offence, proceedings must start by "
+        "9 April 2027, so the police need this well before then."
+    )
+    assert harassment.deadline == date(2027, 4, 9)
+    assert harassment.deadline_passed is False
+
+
+def test_window_on_its_last_day_is_still_open_and_the_day_after_has_passed():
+    facts = [fact(1, date(2026, 2, 1)), fact(2, date(2026, 6, 3))]
+    on_the_day = by_code(checklist(nation="england", today=date(2026, 12, 3), party_id=ME, facts=facts))
+    day_after = by_code(checklist(nation="england", today=date(2026, 12, 4), party_id=ME, facts=facts))
+    assert check(on_the_day["stalking"], WINDOW).status == "met"
+    assert check(day_after["stalking"], WINDOW).status == "passed"
+
+
+def test_past_the_window_says_so_plainly():
+    facts = [fact(1, date(2025, 1, 10)), fact(2, date(2025, 3, 31))]
+    harassment = by_code(checklist(nation="england", today=TODAY, party_id=ME, facts=facts))["harassment"]
+    window = check(harassment, WINDOW)
+    assert window.status == "passed"
+    assert window.detail == (
+        "The latest incident was on 31 March 2025: for this summary offence, proceedings had to start by "
+        "30 September 2025. That date has passed. If this person does something again, the earlier incidents "
+        "can still count as part of the same course of conduct."
+    )
+    assert harassment.deadline == date(2025, 9, 30)
+    assert harassment.deadline_passed is True
+
+
+def test_offences_triable_in_the_crown_court_have_no_six_month_date():
+    facts = [fact(1, date(2025, 1, 10)), fact(2, date(2025, 3, 31))]
+    result = by_code(checklist(nation="england", today=TODAY, party_id=ME, facts=facts))
+    for code in ("fear_of_violence", "serious_stalking"):
+        assert result[code].deadline is None
+        assert check(result[code], "Time limit").detail == (
+            "This offence can be tried in the Crown Court, so the 6-month limit for summary offences does not apply."
+        )
+
+
+def test_month_precision_is_not_treated_as_a_known_day():
+    # Logged as "October 2026": the day is not known, so the window counts from 1 October, the earliest.
+    facts = [fact(1, date(2026, 6, 1)), fact(2, date(2026, 10, 17), precision="month")]
+    result = checklist(nation="england", today=TODAY, party_id=ME, facts=facts)
+    harassment = by_code(result)["harassment"]
+    window = check(harassment, WINDOW)
+    assert window.status == "unsure"
+    assert window.detail == (
+        "The latest incident is logged only as October 2026, so the exact day is not known. Counting from the "
+        "earliest day it could have been, proceedings for this summary offence must start by 1 April 2027. "
+        "If you can find the exact date, add it to the incident."
+    )
+    assert harassment.deadline == date(2027, 4, 1)
+    assert result.notes == (
+        "1 of these incidents is logged only to the month, so the exact day is not known. Dates worked out "
+        "from them count from the first day of that month.",
+    )
+    assert [g.words for g in result.gaps] == ["about 4 months later"]
+
+
+# ---- which law applied on a message's date ----------------------------------------------------------------
+
+
+def test_messages_either_side_of_31_january_2024_name_different_laws():
+    facts = [fact(1, date(2024, 1, 30), kind="direct_message"), fact(2, date(2024, 2, 1), kind="online_post")]
+    result = by_code(checklist(nation="england", today=TODAY, party_id=ME, facts=facts))
+    before, after = result["messages_before_2024"], result["messages_from_2024"]
+    assert before.incident_ids == (1,)
+    assert before.law == "Malicious Communications Act 1988, section 1, or Communications Act 2003, section 127(2)"
+    assert after.incident_ids == (2,)
+    assert after.law == "Online Safety Act 2023, section 179 (false communications) or section 181 (threats)"
+    assert [(x.incident_id, x.law) for x in before.laws_by_incident + after.laws_by_incident] == [
+        (1, "Malicious Communications Act 1988, section 1, or Communications Act 2003, section 127(2)"),
+        (2, "Online Safety Act 2023, section 179 (false communications) or section 181 (threats)"),
+    ]
+    assert check(before, "Which law applied on the message's date").detail == (
+        "1 of these messages was sent before 31 January 2024, when the older law still applied. Others were sent "
+        "after it: different laws apply to each."
+    )
+    # Both still make one course of conduct for harassment.
+    assert check(result["harassment"], COURSE).status == "met"
+    assert result["harassment"].incident_ids == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("day", "law"),
+    [
+        (date(2024, 1, 30), "Malicious Communications Act 1988, section 1, or Communications Act 2003, section 127(2)"),
+        (date(2024, 1, 31), "Online Safety Act 2023, section 179 (false communications) or section 181 (threats)"),
+        (date(2024, 2, 1), "Online Safety Act 2023, section 179 (false communications) or section 181 (threats)"),
+    ],
+)
+def test_the_new_law_applies_from_31_january_2024_itself(day, law):
+    assert offences.message_law(day, "england") == law
+
+
+def test_old_communications_act_long_stop_is_three_years_beginning_with_the_message_day():
+    assert period_last_day(date(2024, 1, 30), 3) == date(2027, 1, 29)
+    assert period_last_day(date(2020, 2, 29), 3) == date(2023, 2, 28)
+    facts = [fact(1, date(2024, 1, 30), kind="direct_message")]
+    before = by_code(checklist(nation="england", today=TODAY, party_id=ME, facts=facts))["messages_before_2024"]
+    assert check(before, "Time limit").status == "info"
+    assert (
+        "must start by 29 January 2027 at the latest (3 years from the message)" in check(before, "Time limit").detail
+    )
+    later = by_code(checklist(nation="england", today=date(2027, 1, 30), party_id=ME, facts=facts))
+    assert check(later["messages_before_2024"], "Time limit").status == "passed"
+
+
+def test_a_message_dated_only_january_2024_cannot_be_placed_either_side():
+    facts = [fact(1, date(2024, 1, 1), kind="direct_message", precision="month")]
+    after = by_code(checklist(nation="england", today=TODAY, party_id=ME, facts=facts))["messages_from_2024"]
+    assert check(after, "Dates known only to the month").status == "unsure"
+
+
+def test_northern_ireland_names_its_own_law_for_old_messages_and_the_same_new_law():
+    facts = [fact(1, date(2024, 1, 30), kind="direct_message"), fact(2, date(2024, 2, 1))]
+    result = by_code(checklist(nation="northern_ireland", today=TODAY, party_id=ME, facts=facts))
+    assert result["messages_before_2024"].law == (
+        "Malicious Communications (Northern Ireland) Order 1988, article 3, or Communications Act 2003, section 127(2)"
+    )
+    assert result["messages_from_2024"].law == (
+        "Online Safety Act 2023, section 179 (false communications) or section 181 (threats)"
+    )
+
+
+def test_a_referral_is_a_message_and_a_visit_from_an_agency_is_not():
+    assert offences.is_communication("referral_social_services") is True
+    assert offences.is_communication("third_party") is True
+    assert offences.is_communication("agency_visit") is False
+    assert offences.is_communication("police_contact") is False
+
+
+def test_the_rules_kinds_are_the_models_kinds():
+    assert set(Incident.Kind.values) >= offences.STALKING_ACT_KINDS
+    assert {offences.EXACT, offences.DAY, offences.MONTH, offences.APPROXIMATE} == set(Incident.Precision.values)
+
+
+# ---- nations -------------------------------------------------------------------------------------------------
+
+
+def test_scotland_lists_no_offences_and_says_what_the_checklist_covers():
+    facts = [fact(1, date(2026, 9, 1)), fact(2, date(2026, 10, 9))]
+    result = checklist(nation="scotland", today=TODAY, party_id=ME, facts=facts)
+    assert result.covered is False
+    assert result.offences == ()
+    assert result.notice == (
+        "This checklist covers England, Wales and Northern Ireland. Scotland has its own law (the Criminal Justice "
+        "and Licensing (Scotland) Act 2010, sections 38 and 39), so no offences are listed here. The chronology of "
+        "this person's incidents is still shown, and you can give it to Police Scotland."
+    )
+    # The chronology is still there.
+    assert result.incident_ids == (1, 2)
+    assert [g.words for g in result.gaps] == ["5 weeks later"]
+
+
+def test_no_nation_assumes_england_and_asks_for_it():
+    facts = [fact(1, date(2026, 9, 1)), fact(2, date(2026, 10, 9))]
+    result = checklist(nation="", today=TODAY, party_id=ME, facts=facts)
+    assert result.nation == "england"
+    assert result.covered is True
+    assert result.notice == (
+        "This case does not say where you live, so this checklist assumes England. Set the case's nation in its "
+        "settings: the law is different in Scotland and Northern Ireland."
+    )
+    assert by_code(result)["harassment"].law == "Protection from Harassment Act 1997, section 2"
+
+
+def test_wales_has_the_law_of_england_and_wales_without_a_notice():
+    result = checklist(nation="wales", today=TODAY, party_id=ME, facts=[fact(1, date(2026, 9, 1))])
+    assert result.notice == ""
+    assert [o.law for o in result.offences][:4] == [
+        "Protection from Harassment Act 1997, section 2",
+        "Protection from Harassment Act 1997, section 2A",
+        "Protection from Harassment Act 1997, section 4",
+        "Protection from Harassment Act 1997, section 4A",
+    ]
+
+
+def test_northern_ireland_stalking_counts_only_incidents_from_27_april_2022():
+    facts = [fact(1, date(2022, 4, 26)), fact(2, date(2022, 4, 27)), fact(3, date(2022, 6, 1), kind="other")]
+    result = by_code(checklist(nation="northern_ireland", today=TODAY, party_id=ME, facts=facts))
+    assert result["harassment"].law == "Protection from Harassment (Northern Ireland) Order 1997, article 4"
+    assert result["harassment"].incident_ids == (1, 2, 3)
+    stalking = result["stalking"]
+    assert stalking.law == "Protection from Stalking Act (Northern Ireland) 2022, section 1"
+    assert stalking.incident_ids == (2, 3)
+    assert check(stalking, "When this law began").detail == (
+        "1 of this person's incidents happened before 27 April 2022, when this law began, so they do not count "
+        "for it (they still count for harassment)."
+    )
+    # No date is worked out for Northern Ireland: its time limits were not verified.
+    assert result["harassment"].deadline is None
+    assert check(result["harassment"], "Time limit").status == "unsure"
+
+
+# ---- what the record lacks, gaps, the disclaimer --------------------------------------------------------------
+
+
+def test_lacks_say_what_is_missing_in_plain_words():
+    facts = [fact(1, date(2026, 9, 1), kind="online_post"), fact(2, date(2026, 10, 9), kind="third_party")]
+    harassment = by_code(checklist(nation="england", today=TODAY, party_id=ME, facts=facts))["harassment"]
+    assert harassment.lacks == (
+        "Nothing logged says how this made you feel or how it affected your family.",
+        "No evidence is linked to these incidents yet (a screenshot, a letter, an email).",
+        "No evidence links this account to the person you suspect: add anything that shows the account is theirs "
+        "(a name, a photo, something only they knew).",
+    )
+
+
+def test_nothing_is_said_missing_when_the_record_has_it():
+    facts = [
+        fact(1, date(2026, 9, 1), has_impact=True, has_evidence=True),
+        fact(2, date(2026, 10, 9), kind="third_party", has_evidence=True),
+    ]
+    harassment = by_code(checklist(nation="england", today=TODAY, party_id=ME, facts=facts))["harassment"]
+    assert harassment.lacks == ()
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "words"),
+    [
+        (date(2026, 5, 1), date(2026, 5, 1), "the same day"),
+        (date(2026, 5, 1), date(2026, 5, 2), "1 day later"),
+        (date(2026, 5, 1), date(2026, 5, 11), "10 days later"),
+        (date(2026, 5, 1), date(2026, 5, 22), "3 weeks later"),
+        (date(2026, 6, 9), date(2026, 10, 9), "4 months later"),
+        (date(2026, 6, 10), date(2026, 10, 9), "3 months later"),
+        (date(2024, 1, 1), date(2026, 6, 1), "over 2 years later"),
+    ],
+)
+def test_gap_words(earlier, later, words):
+    assert gap_words(earlier, later) == words
+
+
+def test_gaps_are_between_consecutive_incidents_in_date_order_in_days():
+    facts = [fact(3, date(2026, 10, 9)), fact(1, date(2026, 6, 9)), fact(2, date(2026, 6, 12), withdrawn=True)]
+    result = checklist(nation="england", today=TODAY, party_id=ME, facts=facts)
+    assert [(g.from_id, g.to_id, g.days, g.words) for g in result.gaps] == [(1, 3, 122, "4 months later")]
+
+
+def test_a_long_gap_is_pointed_out():
+    facts = [fact(1, date(2025, 1, 1)), fact(2, date(2026, 10, 9))]
+    harassment = by_code(checklist(nation="england", today=TODAY, party_id=ME, facts=facts))["harassment"]
+    assert check(harassment, "Time between incidents").detail == (
+        "The longest gap between two of these incidents is 646 days. Incidents far apart in time can be harder "
+        "to show as one course of conduct."
+    )
+
+
+def test_the_disclaimer_is_one_sentence_on_every_result():
+    assert offences.DISCLAIMER == (
+        "This checklist gives information, not legal advice: the police and the prosecutors (the Crown "
+        "Prosecution Service, or in Northern Ireland the Public Prosecution Service) decide whether an offence "
+        "was committed."
+    )
+    for nation in ("england", "scotland", ""):
+        assert checklist(nation=nation, today=TODAY, party_id=ME, facts=[]).disclaimer == offences.DISCLAIMER
