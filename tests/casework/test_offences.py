@@ -6,7 +6,19 @@ from datetime import date
 import pytest
 
 from casework import offences
-from casework.offences import IncidentFact, add_months, checklist, gap_words, period_last_day, summary_deadline
+from casework.offences import (
+    Check,
+    Checklist,
+    Gap,
+    IncidentFact,
+    IncidentLaw,
+    Offence,
+    add_months,
+    checklist,
+    gap_words,
+    period_last_day,
+    summary_deadline,
+)
 from incidents.models import Incident
 
 ME = 7  # the suspected person the checklist is for
@@ -370,3 +382,1010 @@ def test_the_disclaimer_is_one_sentence_on_every_result():
     )
     for nation in ("england", "scotland", ""):
         assert checklist(nation=nation, today=TODAY, party_id=ME, facts=[]).disclaimer == offences.DISCLAIMER
+
+
+# ---- whole results, written out ---------------------------------------------------------------------------
+# Each case below pins the checklist's WHOLE answer (every offence, every check's status and words, every "lacks"
+# line, the gaps, the notes), read and checked by hand against the facts and the sources in the module's
+# docstring. The texts that recur are named once here.
+
+ACCOUNT = (
+    "No evidence links this account to the person you suspect: add anything "
+    "that shows the account is theirs (a name, a photo, something only they "
+    "knew)."
+)
+SAY_WHAT = "Say in each incident what in the message was false, or what it threatened."
+NO_IMPACT = "Nothing logged says how this made you feel or how it affected your family."
+NONE_LINKED = "No evidence is linked to these incidents yet (a screenshot, a letter, an email)."
+OSA = "Online Safety Act 2023, section 179 (false communications) or section 181 (threats)"
+OLD_EW = "Malicious Communications Act 1988, section 1, or Communications Act 2003, section 127(2)"
+OLD_NI = "Malicious Communications (Northern Ireland) Order 1988, article 3, or Communications Act 2003, section 127(2)"
+CROWN_COURT = Check(
+    label="Time limit",
+    status="info",
+    detail=("This offence can be tried in the Crown Court, so the 6-month limit for summary offences does not apply."),
+)
+FEAR = Check(
+    label="Fear of violence on at least two occasions",
+    status="unsure",
+    detail=(
+        "The record cannot tell this. If you feared violence would be used "
+        "against you, say so in what it did to you on each incident."
+    ),
+)
+NI_TIME = Check(
+    label="Time limit",
+    status="unsure",
+    detail=(
+        "The time limits for Northern Ireland's offences are not worked out here. "
+        "Report it promptly and ask the police."
+    ),
+)
+OSA_TIME = Check(
+    label="Time limit",
+    status="info",
+    detail=(
+        "For the false communications offence, the 6 months run from when the "
+        "prosecutor has enough evidence, so report it promptly. The threats "
+        "offence can be tried in the Crown Court."
+    ),
+)
+ONE_OCCASION = Check(
+    label="Two or more occasions by this person",
+    status="not_met",
+    detail=("Only 1 incident is linked to this person. A course of conduct needs two or more occasions."),
+)
+NO_STALKING_ACTS = Check(
+    label="Acts of the kind linked with stalking",
+    status="not_met",
+    detail=("None of these incidents is a post, message, referral or contact with others about you."),
+)
+IMPACT_LOGGED = Check(
+    label=("Fear of violence, or serious alarm or distress that changed your daily life"),
+    status="unsure",
+    detail=(
+        "Something is logged about how it affected you. Make sure it says how it "
+        "changed your day-to-day life (work, sleep, the school run, going out)."
+    ),
+)
+NO_IMPACT_LOGGED = Check(
+    label=("Fear of violence, or serious alarm or distress that changed your daily life"),
+    status="not_met",
+    detail=(
+        "Nothing logged says how it affected you. Say how it changed your "
+        "day-to-day life (work, sleep, the school run, going out)."
+    ),
+)
+NO_MESSAGE_FROM_2024 = Check(
+    label="A message on or after 31 January 2024",
+    status="not_met",
+    detail=("No message, post or referral by this person on or after 31 January 2024 is logged."),
+)
+
+
+def test_whole_result_messages_on_30_31_january_and_1_february_2024():
+    # England. A message the day before the Online Safety Act 2023 offences began (old law), one ON 31 January 2024
+    # (the new law applies from that day) and one the day after; one has a copy linked, one has impact logged.
+    facts = [
+        fact(1, date(2024, 1, 30), kind="direct_message", has_evidence=True),
+        fact(2, date(2024, 1, 31), kind="referral_social_services", has_impact=True),
+        fact(3, date(2024, 2, 1), kind="online_post"),
+    ]
+    course = Check(
+        label="Two or more occasions by this person",
+        status="met",
+        detail=("3 incidents are linked to this person as the one suspected. Two or more can be a course of conduct."),
+    )
+    window = Check(
+        label="Time limit (6 months)",
+        status="passed",
+        detail=(
+            "The latest incident was on 1 February 2024: for this summary offence, "
+            "proceedings had to start by 1 August 2024. That date has passed. If this "
+            "person does something again, the earlier incidents can still count as "
+            "part of the same course of conduct."
+        ),
+    )
+    acts = Check(
+        label="Acts of the kind linked with stalking",
+        status="met",
+        detail=(
+            "Posts, messages, referrals or contact with others about you: 3 of these "
+            "incidents. These are acts of the kind linked with stalking. Contacting "
+            "someone's employer or a professional body can be part of it too."
+        ),
+    )
+    lacks = ("2 of these incidents have no evidence linked yet.", ACCOUNT)
+    assert checklist(nation="england", today=date(2026, 12, 3), party_id=ME, facts=facts) == Checklist(
+        nation="england",
+        covered=True,
+        notice="",
+        incident_ids=(1, 2, 3),
+        offences=(
+            Offence(
+                code="harassment",
+                name="Harassment",
+                law="Protection from Harassment Act 1997, section 2",
+                incident_ids=(1, 2, 3),
+                checks=(course, window),
+                lacks=lacks,
+                deadline=date(2024, 8, 1),
+                deadline_passed=True,
+            ),
+            Offence(
+                code="stalking",
+                name="Stalking",
+                law="Protection from Harassment Act 1997, section 2A",
+                incident_ids=(1, 2, 3),
+                checks=(course, acts, window),
+                lacks=lacks,
+                deadline=date(2024, 8, 1),
+                deadline_passed=True,
+            ),
+            Offence(
+                code="fear_of_violence",
+                name="Putting people in fear of violence",
+                law="Protection from Harassment Act 1997, section 4",
+                incident_ids=(1, 2, 3),
+                checks=(course, FEAR, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="serious_stalking",
+                name="Stalking causing fear of violence or serious alarm or distress",
+                law="Protection from Harassment Act 1997, section 4A",
+                incident_ids=(1, 2, 3),
+                checks=(course, acts, IMPACT_LOGGED, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="messages_before_2024",
+                name="Sending false or threatening messages (before 31 January 2024)",
+                law=OLD_EW,
+                incident_ids=(1,),
+                checks=(
+                    Check(
+                        label="Which law applied on the message's date",
+                        status="info",
+                        detail=(
+                            "1 of these messages was sent before 31 January 2024, when the older law "
+                            "still applied. Others were sent after it: different laws apply to each."
+                        ),
+                    ),
+                    Check(
+                        label="Time limit",
+                        status="info",
+                        detail=(
+                            "The Malicious Communications offence can be tried in the Crown Court, "
+                            "with no 6-month limit. For the Communications Act offence, proceedings "
+                            "for the latest of these messages (30 January 2024) must start by 29 "
+                            "January 2027 at the latest (3 years from the message), and within 6 "
+                            "months of the prosecutor having enough evidence."
+                        ),
+                    ),
+                ),
+                lacks=(SAY_WHAT,),
+                laws_by_incident=(IncidentLaw(incident_id=1, occurred_on=date(2024, 1, 30), law=OLD_EW),),
+            ),
+            Offence(
+                code="messages_from_2024",
+                name="Sending false or threatening messages (from 31 January 2024)",
+                law=OSA,
+                incident_ids=(2, 3),
+                checks=(
+                    Check(
+                        label="Which law applied on the message's date",
+                        status="info",
+                        detail=(
+                            "2 of these messages were sent on or after 31 January 2024, when the "
+                            "Online Safety Act 2023 offences began. Others were sent before it: "
+                            "different laws apply to each."
+                        ),
+                    ),
+                    OSA_TIME,
+                ),
+                lacks=(
+                    ("2 of these messages have no copy linked: add a screenshot, the letter or the email."),
+                    ACCOUNT,
+                    SAY_WHAT,
+                ),
+                laws_by_incident=(
+                    IncidentLaw(incident_id=2, occurred_on=date(2024, 1, 31), law=OSA),
+                    IncidentLaw(incident_id=3, occurred_on=date(2024, 2, 1), law=OSA),
+                ),
+            ),
+        ),
+        gaps=(
+            Gap(from_id=1, to_id=2, days=1, words="1 day later"),
+            Gap(from_id=2, to_id=3, days=1, words="1 day later"),
+        ),
+    )
+
+
+def test_whole_result_a_message_known_only_as_january_2024():
+    # England, seen on 20 January 2027. A message logged only as January 2024 (stored as the 15th) cannot be placed
+    # either side of the 31st; every date from it counts from 1 January 2024: the 6-month date 1 July 2024 and the
+    # Communications Act's 3 years ending 31 December 2026, both passed. An approximate incident before it.
+    facts = [
+        fact(1, date(2023, 11, 2), kind="other", precision="approximate"),
+        fact(2, date(2024, 1, 15), kind="direct_message", precision="month", has_evidence=True),
+    ]
+    course = Check(
+        label="Two or more occasions by this person",
+        status="met",
+        detail=("2 incidents are linked to this person as the one suspected. Two or more can be a course of conduct."),
+    )
+    window = Check(
+        label="Time limit (6 months)",
+        status="passed",
+        detail=(
+            "The latest incident is logged only as January 2024, so the exact day is "
+            "not known. Counting from the earliest day it could have been, "
+            "proceedings for this summary offence must start by 1 July 2024. That "
+            "date has passed."
+        ),
+    )
+    acts = Check(
+        label="Acts of the kind linked with stalking",
+        status="met",
+        detail=(
+            "Posts, messages, referrals or contact with others about you: 1 of these "
+            "incidents. These are acts of the kind linked with stalking. Contacting "
+            "someone's employer or a professional body can be part of it too."
+        ),
+    )
+    lacks = (NO_IMPACT, "1 of these incidents has no evidence linked yet.")
+    assert checklist(nation="england", today=date(2027, 1, 20), party_id=ME, facts=facts) == Checklist(
+        nation="england",
+        covered=True,
+        notice="",
+        incident_ids=(1, 2),
+        offences=(
+            Offence(
+                code="harassment",
+                name="Harassment",
+                law="Protection from Harassment Act 1997, section 2",
+                incident_ids=(1, 2),
+                checks=(course, window),
+                lacks=lacks,
+                deadline=date(2024, 7, 1),
+                deadline_passed=True,
+            ),
+            Offence(
+                code="stalking",
+                name="Stalking",
+                law="Protection from Harassment Act 1997, section 2A",
+                incident_ids=(1, 2),
+                checks=(course, acts, window),
+                lacks=lacks,
+                deadline=date(2024, 7, 1),
+                deadline_passed=True,
+            ),
+            Offence(
+                code="fear_of_violence",
+                name="Putting people in fear of violence",
+                law="Protection from Harassment Act 1997, section 4",
+                incident_ids=(1, 2),
+                checks=(course, FEAR, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="serious_stalking",
+                name="Stalking causing fear of violence or serious alarm or distress",
+                law="Protection from Harassment Act 1997, section 4A",
+                incident_ids=(1, 2),
+                checks=(course, acts, NO_IMPACT_LOGGED, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="messages_before_2024",
+                name="Sending false or threatening messages (before 31 January 2024)",
+                law=OLD_EW,
+                incident_ids=(2,),
+                checks=(
+                    Check(
+                        label="Which law applied on the message's date",
+                        status="info",
+                        detail=(
+                            "1 of these messages was sent before 31 January 2024, when the older law still applied."
+                        ),
+                    ),
+                    Check(
+                        label="Time limit",
+                        status="passed",
+                        detail=(
+                            "The Malicious Communications offence can be tried in the Crown Court, "
+                            "with no 6-month limit. For the Communications Act offence, proceedings "
+                            "for the latest of these messages (January 2024) must start by 31 "
+                            "December 2026 at the latest (3 years from the message): that date has "
+                            "passed."
+                        ),
+                    ),
+                ),
+                lacks=(SAY_WHAT,),
+                laws_by_incident=(IncidentLaw(incident_id=2, occurred_on=date(2024, 1, 15), law=OLD_EW),),
+            ),
+            Offence(
+                code="messages_from_2024",
+                name="Sending false or threatening messages (from 31 January 2024)",
+                law=OSA,
+                incident_ids=(),
+                checks=(
+                    NO_MESSAGE_FROM_2024,
+                    Check(
+                        label="Dates known only to the month",
+                        status="unsure",
+                        detail=(
+                            "1 message is logged only as January 2024, so it cannot be told whether "
+                            "they were sent before or after 31 January 2024. If you can find the "
+                            "exact date, add it."
+                        ),
+                    ),
+                ),
+                lacks=(),
+            ),
+        ),
+        gaps=(Gap(from_id=1, to_id=2, days=74, words="about 2 months later"),),
+        notes=(
+            (
+                "1 of these incidents is logged only to the month, so the exact day is "
+                "not known. Dates worked out from them count from the first day of that "
+                "month."
+            ),
+            ("1 of these incidents has an approximate date: treat the dates here as a guide."),
+        ),
+    )
+
+
+def test_whole_result_northern_ireland_before_and_after_its_stalking_act():
+    # Northern Ireland: two incidents before 27 April 2022 (not counted for the 2022 Act's stalking), one ON that day
+    # and one a year later; old-law messages name the Northern Ireland Order, which is tried only in a magistrates'
+    # court; the Communications Act's 3 years from 27 April 2022 ended 26 April 2025.
+    facts = [
+        fact(1, date(2022, 3, 1), kind="online_post"),
+        fact(2, date(2022, 4, 26), kind="doxing"),
+        fact(3, date(2022, 4, 27), kind="third_party", has_evidence=True),
+        fact(4, date(2023, 5, 1), kind="other", has_impact=True),
+    ]
+    course = Check(
+        label="Two or more occasions by this person",
+        status="met",
+        detail=("4 incidents are linked to this person as the one suspected. Two or more can be a course of conduct."),
+    )
+    long_gap = Check(
+        label="Time between incidents",
+        status="info",
+        detail=(
+            "The longest gap between two of these incidents is 369 days. Incidents "
+            "far apart in time can be harder to show as one course of conduct."
+        ),
+    )
+    lacks = ("3 of these incidents have no evidence linked yet.", ACCOUNT)
+    assert checklist(nation="northern_ireland", today=date(2026, 12, 3), party_id=ME, facts=facts) == Checklist(
+        nation="northern_ireland",
+        covered=True,
+        notice="",
+        incident_ids=(1, 2, 3, 4),
+        offences=(
+            Offence(
+                code="harassment",
+                name="Harassment",
+                law="Protection from Harassment (Northern Ireland) Order 1997, article 4",
+                incident_ids=(1, 2, 3, 4),
+                checks=(course, long_gap, NI_TIME),
+                lacks=lacks,
+            ),
+            Offence(
+                code="stalking",
+                name="Stalking",
+                law="Protection from Stalking Act (Northern Ireland) 2022, section 1",
+                incident_ids=(3, 4),
+                checks=(
+                    Check(
+                        label="When this law began",
+                        status="info",
+                        detail=(
+                            "2 of this person's incidents happened before 27 April 2022, when this "
+                            "law began, so they do not count for it (they still count for "
+                            "harassment)."
+                        ),
+                    ),
+                    Check(
+                        label="Two or more occasions by this person",
+                        status="met",
+                        detail=(
+                            "2 incidents are linked to this person as the one suspected. Two or more "
+                            "can be a course of conduct."
+                        ),
+                    ),
+                    long_gap,
+                    Check(
+                        label="Acts of the kind linked with stalking",
+                        status="met",
+                        detail=(
+                            "Posts, messages, referrals or contact with others about you: 1 of these "
+                            "incidents. These are acts of the kind linked with stalking. Contacting "
+                            "someone's employer or a professional body can be part of it too."
+                        ),
+                    ),
+                    NI_TIME,
+                ),
+                lacks=("1 of these incidents has no evidence linked yet.",),
+            ),
+            Offence(
+                code="fear_of_violence",
+                name="Putting people in fear of violence",
+                law="Protection from Harassment (Northern Ireland) Order 1997, article 6",
+                incident_ids=(1, 2, 3, 4),
+                checks=(course, long_gap, FEAR, NI_TIME),
+                lacks=lacks,
+            ),
+            Offence(
+                code="messages_before_2024",
+                name="Sending false or threatening messages (before 31 January 2024)",
+                law=OLD_NI,
+                incident_ids=(1, 3),
+                checks=(
+                    Check(
+                        label="Which law applied on the message's date",
+                        status="info",
+                        detail=(
+                            "2 of these messages were sent before 31 January 2024, when the older law still applied."
+                        ),
+                    ),
+                    Check(
+                        label="Time limit",
+                        status="passed",
+                        detail=(
+                            "The Malicious Communications (Northern Ireland) Order offence can be "
+                            "tried only in a magistrates' court, and its time limit is not worked out "
+                            "here: report it promptly and ask the police. For the Communications Act "
+                            "offence, proceedings for the latest of these messages (27 April 2022) "
+                            "must start by 26 April 2025 at the latest (3 years from the message): "
+                            "that date has passed."
+                        ),
+                    ),
+                ),
+                lacks=(
+                    ("1 of these messages has no copy linked: add a screenshot, the letter or the email."),
+                    ACCOUNT,
+                    SAY_WHAT,
+                ),
+                laws_by_incident=(
+                    IncidentLaw(incident_id=1, occurred_on=date(2022, 3, 1), law=OLD_NI),
+                    IncidentLaw(incident_id=3, occurred_on=date(2022, 4, 27), law=OLD_NI),
+                ),
+            ),
+            Offence(
+                code="messages_from_2024",
+                name="Sending false or threatening messages (from 31 January 2024)",
+                law=OSA,
+                incident_ids=(),
+                checks=(NO_MESSAGE_FROM_2024,),
+                lacks=(),
+            ),
+        ),
+        gaps=(
+            Gap(from_id=1, to_id=2, days=56, words="8 weeks later"),
+            Gap(from_id=2, to_id=3, days=1, words="1 day later"),
+            Gap(from_id=3, to_id=4, days=369, words="12 months later"),
+        ),
+    )
+
+
+def test_whole_result_northern_ireland_one_incident_under_its_stalking_act():
+    # Northern Ireland: one incident the day before the stalking Act, one message on 29 February 2024 (new law):
+    # a course of conduct for harassment, not for the 2022 Act's stalking.
+    facts = [
+        fact(1, date(2022, 4, 26), kind="other", has_evidence=True),
+        fact(2, date(2024, 2, 29), kind="direct_message", has_impact=True, has_evidence=True),
+    ]
+    course = Check(
+        label="Two or more occasions by this person",
+        status="met",
+        detail=("2 incidents are linked to this person as the one suspected. Two or more can be a course of conduct."),
+    )
+    long_gap = Check(
+        label="Time between incidents",
+        status="info",
+        detail=(
+            "The longest gap between two of these incidents is 674 days. Incidents "
+            "far apart in time can be harder to show as one course of conduct."
+        ),
+    )
+    assert checklist(nation="northern_ireland", today=date(2026, 12, 3), party_id=ME, facts=facts) == Checklist(
+        nation="northern_ireland",
+        covered=True,
+        notice="",
+        incident_ids=(1, 2),
+        offences=(
+            Offence(
+                code="harassment",
+                name="Harassment",
+                law="Protection from Harassment (Northern Ireland) Order 1997, article 4",
+                incident_ids=(1, 2),
+                checks=(course, long_gap, NI_TIME),
+                lacks=(),
+            ),
+            Offence(
+                code="stalking",
+                name="Stalking",
+                law="Protection from Stalking Act (Northern Ireland) 2022, section 1",
+                incident_ids=(2,),
+                checks=(
+                    Check(
+                        label="When this law began",
+                        status="info",
+                        detail=(
+                            "1 of this person's incidents happened before 27 April 2022, when this "
+                            "law began, so they do not count for it (they still count for "
+                            "harassment)."
+                        ),
+                    ),
+                    ONE_OCCASION,
+                    Check(
+                        label="Acts of the kind linked with stalking",
+                        status="met",
+                        detail=(
+                            "Posts, messages, referrals or contact with others about you: 1 of these "
+                            "incidents. These are acts of the kind linked with stalking. Contacting "
+                            "someone's employer or a professional body can be part of it too."
+                        ),
+                    ),
+                    NI_TIME,
+                ),
+                lacks=(),
+            ),
+            Offence(
+                code="fear_of_violence",
+                name="Putting people in fear of violence",
+                law="Protection from Harassment (Northern Ireland) Order 1997, article 6",
+                incident_ids=(1, 2),
+                checks=(course, long_gap, FEAR, NI_TIME),
+                lacks=(),
+            ),
+            Offence(
+                code="messages_from_2024",
+                name="Sending false or threatening messages (from 31 January 2024)",
+                law=OSA,
+                incident_ids=(2,),
+                checks=(
+                    Check(
+                        label="Which law applied on the message's date",
+                        status="info",
+                        detail=(
+                            "1 of these messages was sent on or after 31 January 2024, when the "
+                            "Online Safety Act 2023 offences began."
+                        ),
+                    ),
+                    OSA_TIME,
+                ),
+                lacks=(SAY_WHAT,),
+                laws_by_incident=(IncidentLaw(incident_id=2, occurred_on=date(2024, 2, 29), law=OSA),),
+            ),
+        ),
+        gaps=(Gap(from_id=1, to_id=2, days=674, words="22 months later"),),
+    )
+
+
+def test_whole_result_wales_three_incidents_with_a_long_gap_within_the_window():
+    # Wales (the law of England and Wales, no notice): 3 incidents, the last gap 644 days, the latest 20 November
+    # 2026, so the 6-month date is 20 May 2027 and still ahead; all messages are under the new law.
+    facts = [
+        fact(1, date(2025, 1, 10), kind="online_post", has_impact=True, has_evidence=True),
+        fact(2, date(2025, 2, 14), kind="agency_visit", has_evidence=True),
+        fact(3, date(2026, 11, 20), kind="direct_message"),
+    ]
+    course = Check(
+        label="Two or more occasions by this person",
+        status="met",
+        detail=("3 incidents are linked to this person as the one suspected. Two or more can be a course of conduct."),
+    )
+    long_gap = Check(
+        label="Time between incidents",
+        status="info",
+        detail=(
+            "The longest gap between two of these incidents is 644 days. Incidents "
+            "far apart in time can be harder to show as one course of conduct."
+        ),
+    )
+    window = Check(
+        label="Time limit (6 months)",
+        status="met",
+        detail=(
+            "The latest incident was on 20 November 2026: for the summary offence, "
+            "proceedings must start by 20 May 2027, so the police need this well "
+            "before then."
+        ),
+    )
+    acts = Check(
+        label="Acts of the kind linked with stalking",
+        status="met",
+        detail=(
+            "Posts, messages, referrals or contact with others about you: 2 of these "
+            "incidents. These are acts of the kind linked with stalking. Contacting "
+            "someone's employer or a professional body can be part of it too."
+        ),
+    )
+    lacks = ("1 of these incidents has no evidence linked yet.", ACCOUNT)
+    assert checklist(nation="wales", today=date(2026, 12, 3), party_id=ME, facts=facts) == Checklist(
+        nation="wales",
+        covered=True,
+        notice="",
+        incident_ids=(1, 2, 3),
+        offences=(
+            Offence(
+                code="harassment",
+                name="Harassment",
+                law="Protection from Harassment Act 1997, section 2",
+                incident_ids=(1, 2, 3),
+                checks=(course, long_gap, window),
+                lacks=lacks,
+                deadline=date(2027, 5, 20),
+            ),
+            Offence(
+                code="stalking",
+                name="Stalking",
+                law="Protection from Harassment Act 1997, section 2A",
+                incident_ids=(1, 2, 3),
+                checks=(course, long_gap, acts, window),
+                lacks=lacks,
+                deadline=date(2027, 5, 20),
+            ),
+            Offence(
+                code="fear_of_violence",
+                name="Putting people in fear of violence",
+                law="Protection from Harassment Act 1997, section 4",
+                incident_ids=(1, 2, 3),
+                checks=(course, long_gap, FEAR, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="serious_stalking",
+                name="Stalking causing fear of violence or serious alarm or distress",
+                law="Protection from Harassment Act 1997, section 4A",
+                incident_ids=(1, 2, 3),
+                checks=(course, long_gap, acts, IMPACT_LOGGED, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="messages_from_2024",
+                name="Sending false or threatening messages (from 31 January 2024)",
+                law=OSA,
+                incident_ids=(1, 3),
+                checks=(
+                    Check(
+                        label="Which law applied on the message's date",
+                        status="info",
+                        detail=(
+                            "2 of these messages were sent on or after 31 January 2024, when the "
+                            "Online Safety Act 2023 offences began."
+                        ),
+                    ),
+                    OSA_TIME,
+                ),
+                lacks=(
+                    ("1 of these messages has no copy linked: add a screenshot, the letter or the email."),
+                    ACCOUNT,
+                    SAY_WHAT,
+                ),
+                laws_by_incident=(
+                    IncidentLaw(incident_id=1, occurred_on=date(2025, 1, 10), law=OSA),
+                    IncidentLaw(incident_id=3, occurred_on=date(2026, 11, 20), law=OSA),
+                ),
+            ),
+        ),
+        gaps=(
+            Gap(from_id=1, to_id=2, days=35, words="5 weeks later"),
+            Gap(from_id=2, to_id=3, days=644, words="21 months later"),
+        ),
+    )
+
+
+def test_whole_result_no_nation_one_incident_that_is_not_a_message():
+    # No nation set: England is assumed and the notice asks for it; one incident that is neither a message nor an
+    # act of the kind linked with stalking, with impact logged and no evidence.
+    facts = [fact(1, date(2026, 11, 2), kind="police_contact", has_impact=True)]
+    window = Check(
+        label="Time limit (6 months)",
+        status="met",
+        detail=(
+            "The latest incident was on 2 November 2026: for the summary offence, "
+            "proceedings must start by 2 May 2027, so the police need this well "
+            "before then."
+        ),
+    )
+    lacks = (NONE_LINKED,)
+    assert checklist(nation="", today=date(2026, 12, 3), party_id=ME, facts=facts) == Checklist(
+        nation="england",
+        covered=True,
+        notice=(
+            "This case does not say where you live, so this checklist assumes "
+            "England. Set the case's nation in its settings: the law is different in "
+            "Scotland and Northern Ireland."
+        ),
+        incident_ids=(1,),
+        offences=(
+            Offence(
+                code="harassment",
+                name="Harassment",
+                law="Protection from Harassment Act 1997, section 2",
+                incident_ids=(1,),
+                checks=(ONE_OCCASION, window),
+                lacks=lacks,
+                deadline=date(2027, 5, 2),
+            ),
+            Offence(
+                code="stalking",
+                name="Stalking",
+                law="Protection from Harassment Act 1997, section 2A",
+                incident_ids=(1,),
+                checks=(ONE_OCCASION, NO_STALKING_ACTS, window),
+                lacks=lacks,
+                deadline=date(2027, 5, 2),
+            ),
+            Offence(
+                code="fear_of_violence",
+                name="Putting people in fear of violence",
+                law="Protection from Harassment Act 1997, section 4",
+                incident_ids=(1,),
+                checks=(ONE_OCCASION, FEAR, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="serious_stalking",
+                name="Stalking causing fear of violence or serious alarm or distress",
+                law="Protection from Harassment Act 1997, section 4A",
+                incident_ids=(1,),
+                checks=(ONE_OCCASION, NO_STALKING_ACTS, IMPACT_LOGGED, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="messages_from_2024",
+                name="Sending false or threatening messages (from 31 January 2024)",
+                law=OSA,
+                incident_ids=(),
+                checks=(NO_MESSAGE_FROM_2024,),
+                lacks=(),
+            ),
+        ),
+        gaps=(),
+    )
+
+
+def test_whole_result_communications_act_long_stop_on_its_last_day():
+    # A referral on 30 January 2024: the 3 years beginning with that day end on 29 January 2027, still open on it.
+    facts = [fact(1, date(2024, 1, 30), kind="referral_nspcc")]
+    window = Check(
+        label="Time limit (6 months)",
+        status="passed",
+        detail=(
+            "The latest incident was on 30 January 2024: for this summary offence, "
+            "proceedings had to start by 30 July 2024. That date has passed. If this "
+            "person does something again, the earlier incidents can still count as "
+            "part of the same course of conduct."
+        ),
+    )
+    acts = Check(
+        label="Acts of the kind linked with stalking",
+        status="met",
+        detail=(
+            "Posts, messages, referrals or contact with others about you: 1 of these "
+            "incidents. These are acts of the kind linked with stalking. Contacting "
+            "someone's employer or a professional body can be part of it too."
+        ),
+    )
+    lacks = (NO_IMPACT, NONE_LINKED)
+    assert checklist(nation="england", today=date(2027, 1, 29), party_id=ME, facts=facts) == Checklist(
+        nation="england",
+        covered=True,
+        notice="",
+        incident_ids=(1,),
+        offences=(
+            Offence(
+                code="harassment",
+                name="Harassment",
+                law="Protection from Harassment Act 1997, section 2",
+                incident_ids=(1,),
+                checks=(ONE_OCCASION, window),
+                lacks=lacks,
+                deadline=date(2024, 7, 30),
+                deadline_passed=True,
+            ),
+            Offence(
+                code="stalking",
+                name="Stalking",
+                law="Protection from Harassment Act 1997, section 2A",
+                incident_ids=(1,),
+                checks=(ONE_OCCASION, acts, window),
+                lacks=lacks,
+                deadline=date(2024, 7, 30),
+                deadline_passed=True,
+            ),
+            Offence(
+                code="fear_of_violence",
+                name="Putting people in fear of violence",
+                law="Protection from Harassment Act 1997, section 4",
+                incident_ids=(1,),
+                checks=(ONE_OCCASION, FEAR, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="serious_stalking",
+                name="Stalking causing fear of violence or serious alarm or distress",
+                law="Protection from Harassment Act 1997, section 4A",
+                incident_ids=(1,),
+                checks=(ONE_OCCASION, acts, NO_IMPACT_LOGGED, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="messages_before_2024",
+                name="Sending false or threatening messages (before 31 January 2024)",
+                law=OLD_EW,
+                incident_ids=(1,),
+                checks=(
+                    Check(
+                        label="Which law applied on the message's date",
+                        status="info",
+                        detail=(
+                            "1 of these messages was sent before 31 January 2024, when the older law still applied."
+                        ),
+                    ),
+                    Check(
+                        label="Time limit",
+                        status="info",
+                        detail=(
+                            "The Malicious Communications offence can be tried in the Crown Court, "
+                            "with no 6-month limit. For the Communications Act offence, proceedings "
+                            "for the latest of these messages (30 January 2024) must start by 29 "
+                            "January 2027 at the latest (3 years from the message), and within 6 "
+                            "months of the prosecutor having enough evidence."
+                        ),
+                    ),
+                ),
+                lacks=(
+                    ("1 of these messages has no copy linked: add a screenshot, the letter or the email."),
+                    SAY_WHAT,
+                ),
+                laws_by_incident=(IncidentLaw(incident_id=1, occurred_on=date(2024, 1, 30), law=OLD_EW),),
+            ),
+            Offence(
+                code="messages_from_2024",
+                name="Sending false or threatening messages (from 31 January 2024)",
+                law=OSA,
+                incident_ids=(),
+                checks=(NO_MESSAGE_FROM_2024,),
+                lacks=(),
+            ),
+        ),
+        gaps=(),
+    )
+
+
+def test_whole_result_communications_act_long_stop_the_day_after():
+    # The same referral seen on 30 January 2027: the 3 years have run out.
+    facts = [fact(1, date(2024, 1, 30), kind="referral_nspcc")]
+    window = Check(
+        label="Time limit (6 months)",
+        status="passed",
+        detail=(
+            "The latest incident was on 30 January 2024: for this summary offence, "
+            "proceedings had to start by 30 July 2024. That date has passed. If this "
+            "person does something again, the earlier incidents can still count as "
+            "part of the same course of conduct."
+        ),
+    )
+    acts = Check(
+        label="Acts of the kind linked with stalking",
+        status="met",
+        detail=(
+            "Posts, messages, referrals or contact with others about you: 1 of these "
+            "incidents. These are acts of the kind linked with stalking. Contacting "
+            "someone's employer or a professional body can be part of it too."
+        ),
+    )
+    lacks = (NO_IMPACT, NONE_LINKED)
+    assert checklist(nation="england", today=date(2027, 1, 30), party_id=ME, facts=facts) == Checklist(
+        nation="england",
+        covered=True,
+        notice="",
+        incident_ids=(1,),
+        offences=(
+            Offence(
+                code="harassment",
+                name="Harassment",
+                law="Protection from Harassment Act 1997, section 2",
+                incident_ids=(1,),
+                checks=(ONE_OCCASION, window),
+                lacks=lacks,
+                deadline=date(2024, 7, 30),
+                deadline_passed=True,
+            ),
+            Offence(
+                code="stalking",
+                name="Stalking",
+                law="Protection from Harassment Act 1997, section 2A",
+                incident_ids=(1,),
+                checks=(ONE_OCCASION, acts, window),
+                lacks=lacks,
+                deadline=date(2024, 7, 30),
+                deadline_passed=True,
+            ),
+            Offence(
+                code="fear_of_violence",
+                name="Putting people in fear of violence",
+                law="Protection from Harassment Act 1997, section 4",
+                incident_ids=(1,),
+                checks=(ONE_OCCASION, FEAR, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="serious_stalking",
+                name="Stalking causing fear of violence or serious alarm or distress",
+                law="Protection from Harassment Act 1997, section 4A",
+                incident_ids=(1,),
+                checks=(ONE_OCCASION, acts, NO_IMPACT_LOGGED, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="messages_before_2024",
+                name="Sending false or threatening messages (before 31 January 2024)",
+                law=OLD_EW,
+                incident_ids=(1,),
+                checks=(
+                    Check(
+                        label="Which law applied on the message's date",
+                        status="info",
+                        detail=(
+                            "1 of these messages was sent before 31 January 2024, when the older law still applied."
+                        ),
+                    ),
+                    Check(
+                        label="Time limit",
+                        status="passed",
+                        detail=(
+                            "The Malicious Communications offence can be tried in the Crown Court, "
+                            "with no 6-month limit. For the Communications Act offence, proceedings "
+                            "for the latest of these messages (30 January 2024) must start by 29 "
+                            "January 2027 at the latest (3 years from the message): that date has "
+                            "passed."
+                        ),
+                    ),
+                ),
+                lacks=(
+                    ("1 of these messages has no copy linked: add a screenshot, the letter or the email."),
+                    SAY_WHAT,
+                ),
+                laws_by_incident=(IncidentLaw(incident_id=1, occurred_on=date(2024, 1, 30), law=OLD_EW),),
+            ),
+            Offence(
+                code="messages_from_2024",
+                name="Sending false or threatening messages (from 31 January 2024)",
+                law=OSA,
+                incident_ids=(),
+                checks=(NO_MESSAGE_FROM_2024,),
+                lacks=(),
+            ),
+        ),
+        gaps=(),
+    )
+
+
+def test_whole_result_scotland_only_the_chronology():
+    # Scotland: no offences, the notice, the chronology and its gaps (rough, as one date is known only to the month).
+    facts = [fact(1, date(2026, 1, 5)), fact(2, date(2026, 3, 1), kind="other", precision="month")]
+
+    assert checklist(nation="scotland", today=date(2026, 12, 3), party_id=ME, facts=facts) == Checklist(
+        nation="scotland",
+        covered=False,
+        notice=(
+            "This checklist covers England, Wales and Northern Ireland. Scotland has "
+            "its own law (the Criminal Justice and Licensing (Scotland) Act 2010, "
+            "sections 38 and 39), so no offences are listed here. The chronology of "
+            "this person's incidents is still shown, and you can give it to Police "
+            "Scotland."
+        ),
+        incident_ids=(1, 2),
+        offences=(),
+        gaps=(Gap(from_id=1, to_id=2, days=55, words="about 7 weeks later"),),
+    )

@@ -253,3 +253,15 @@ def test_the_pages_queries_do_not_grow_with_its_paragraphs(client, case, owner):
         log_incident(case, owner, occurred_at=at(2 + n % 27), narrative=f"Post {n}.")
     services.statement_regenerate(statement=statement, by=owner)
     assert _count(client, url("statement", case)) == 11
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"), [("owner", True), ("editor", True), ("advocate", True), ("viewer", False)]
+)
+def test_making_the_documents_is_offered_to_those_who_may_export(client, case, started, role, offered, request):
+    client.force_login(request.getfixturevalue(role))
+    page = body(client.get(url("statement", case)))
+    action = f'action="/cases/{case.pk}/statements/witness/document/"'
+    assert (action in page, "Make the PDF and Word document" in page) == (offered, offered)
+    if offered:  # the form's own ids, not the maker form's
+        assert 'id="document_include_contact"' in page and 'id="document_dated"' in page
