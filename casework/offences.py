@@ -14,8 +14,8 @@ are listed in the project's notes for issue 16). In short:
   either way) apply in England, Wales and Northern Ireland. Before that date: in England and Wales the
   Malicious Communications Act 1988 s1 (either way since 2015) and the Communications Act 2003 s127(2)
   (summary, but within 3 years of the message and 6 months of the prosecutor having enough evidence,
-  s127(5)); in Northern Ireland the Malicious Communications (Northern Ireland) Order 1988 art 3 and the
-  Communications Act 2003 s127(2).
+  s127(5)); in Northern Ireland the Malicious Communications (Northern Ireland) Order 1988 art 3 (summary only:
+  a fine up to level 4; its time limit not verified, so none is given) and the Communications Act 2003 s127(2).
 - Northern Ireland: harassment is the Protection from Harassment (Northern Ireland) Order 1997 art 4 (at least
   two occasions, art 2(3)); stalking is the Protection from Stalking Act (Northern Ireland) 2022 s1, in force
   27 April 2022 and not retrospective. Their time limits were NOT verified, so no date is worked out for them.

@@ -14,7 +14,7 @@ from referral_tracker import rest
 from referral_tracker.rest import CaseScopedViewSet, raise_as_drf
 
 from . import services
-from .downloads import dossier_file_response
+from .downloads import DOCX, dossier_file_response
 from .models import Dossier
 from .rules import COVER_CHOICES, SECTION_CHOICES, dossier_options, statement_options
 
@@ -149,7 +149,10 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def pdf(self, request, case_id=None, pk=None) -> StreamingHttpResponse:
         return self._file("pdf")
 
-    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    @extend_schema(
+        description="A dossier's evidence pack (ZIP); for a statement draft, its Word document.",
+        responses={(200, "application/zip"): OpenApiTypes.BINARY, (200, DOCX): OpenApiTypes.BINARY},
+    )
     @action(detail=True, methods=["get"])
     def pack(self, request, case_id=None, pk=None) -> StreamingHttpResponse:
         return self._file("pack")

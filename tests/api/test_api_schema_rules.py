@@ -225,3 +225,13 @@ def test_a_new_incident_is_answered_without_its_post_address_as_a_location_heade
     response = _client(owner).post(f"/api/v1/cases/{case.pk}/incidents/", body, format="json")
     assert (response.status_code, response.json()["url"]) == (201, "hTtps://Ws\u000f\u00f9/post")
     assert "Location" not in response.headers
+
+
+def test_the_pack_download_documents_both_of_its_types(client):
+    """A dossier's pack is a ZIP; a statement draft's is its Word document (the same download, dossiers.api)."""
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    content = schema["paths"]["/api/v1/cases/{case_id}/dossiers/{id}/pack/"]["get"]["responses"]["200"]["content"]
+    assert list(content) == [
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ]

@@ -1,7 +1,7 @@
 """The offence checklist's rules against a table of cases written from the law (see casework/offences.py's
 docstring for the sources): expected answers are literals, never worked out by the code under test."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -382,6 +382,75 @@ def test_the_disclaimer_is_one_sentence_on_every_result():
     )
     for nation in ("england", "scotland", ""):
         assert checklist(nation=nation, today=TODAY, party_id=ME, facts=[]).disclaimer == offences.DISCLAIMER
+
+
+# ---- edges of the small rules ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "words"),
+    [
+        (date(2026, 5, 1), date(2026, 5, 14), "13 days later"),  # the last "days"
+        (date(2026, 5, 1), date(2026, 5, 15), "2 weeks later"),  # 14 days: weeks from here
+        (date(2026, 3, 1), date(2026, 4, 29), "8 weeks later"),  # 59 days: the last "weeks"
+        (date(2026, 3, 1), date(2026, 4, 30), "1 month later"),  # 60 days: months from here, and only one
+        (date(2026, 1, 31), date(2026, 4, 30), "3 months later"),  # 30 April is April's last day: a full month
+        (date(2026, 1, 31), date(2026, 4, 29), "2 months later"),  # ... 29 April is not
+        (date(2025, 11, 10), date(2026, 2, 10), "3 months later"),  # across the new year
+        (date(2024, 1, 1), date(2025, 12, 31), "23 months later"),  # the last "months"
+        (date(2024, 1, 1), date(2026, 1, 1), "over 2 years later"),  # 24 months
+        (date(2022, 1, 1), date(2025, 2, 1), "over 3 years later"),  # 37 months
+    ],
+)
+def test_gap_words_at_each_boundary(earlier, later, words):
+    assert gap_words(earlier, later) == words
+
+
+def test_rough_gap_words_say_about_except_on_the_same_day():
+    assert gap_words(date(2026, 5, 1), date(2026, 5, 11), rough=True) == "about 10 days later"
+    assert gap_words(date(2026, 5, 1), date(2026, 5, 1), rough=True) == "the same day"
+
+
+@pytest.mark.parametrize(
+    ("precision", "words"),
+    [
+        ("exact", "9 October 2026"),
+        ("day", "9 October 2026"),
+        ("month", "October 2026"),
+        ("approximate", "about 9 October 2026"),
+    ],
+)
+def test_when_text_says_the_date_as_precisely_as_it_is_known(precision, words):
+    assert offences.when_text(fact(1, date(2026, 10, 9), precision=precision)) == words
+
+
+@pytest.mark.parametrize(("days", "pointed_out"), [(183, False), (184, True)])
+def test_a_gap_is_long_from_184_days(days, pointed_out):
+    facts = [fact(1, date(2026, 1, 1)), fact(2, date(2026, 1, 1) + timedelta(days=days))]
+    harassment = by_code(checklist(nation="england", today=TODAY, party_id=ME, facts=facts))["harassment"]
+    labels = [c.label for c in harassment.checks]
+    assert labels == ([COURSE, "Time between incidents", WINDOW] if pointed_out else [COURSE, WINDOW])
+
+
+def test_a_month_only_window_on_its_last_day_is_unsure_and_the_day_after_has_passed():
+    # Logged as June 2026: counted from 1 June, the date is 1 December 2026.
+    facts = [fact(1, date(2026, 2, 1)), fact(2, date(2026, 6, 20), precision="month")]
+    on_the_day = by_code(checklist(nation="england", today=date(2026, 12, 1), party_id=ME, facts=facts))["stalking"]
+    day_after = by_code(checklist(nation="england", today=date(2026, 12, 2), party_id=ME, facts=facts))["stalking"]
+    assert (check(on_the_day, WINDOW).status, on_the_day.deadline_passed) == ("unsure", False)
+    assert (check(day_after, WINDOW).status, day_after.deadline_passed) == ("passed", True)
+    assert check(day_after, WINDOW).detail == (
+        "The latest incident is logged only as June 2026, so the exact day is not known. Counting from the "
+        "earliest day it could have been, proceedings for this summary offence must start by 1 December 2026. "
+        "That date has passed."
+    )
+    assert day_after.deadline == date(2026, 12, 1)
+
+
+def test_a_month_only_message_outside_january_2024_is_not_said_to_be_unsure():
+    facts = [fact(1, date(2024, 2, 10), kind="direct_message", precision="month")]
+    after = by_code(checklist(nation="england", today=TODAY, party_id=ME, facts=facts))["messages_from_2024"]
+    assert [c.label for c in after.checks] == ["Which law applied on the message's date", "Time limit"]
 
 
 # ---- whole results, written out ---------------------------------------------------------------------------
@@ -1368,6 +1437,208 @@ def test_whole_result_communications_act_long_stop_the_day_after():
             ),
         ),
         gaps=(),
+    )
+
+
+def test_whole_result_no_incidents_for_this_person():
+    # Only somebody else's incident: nothing for this person, no date, nothing said missing, no old-law messages.
+    facts = [fact(1, date(2026, 9, 1), who=(OTHER,))]
+    course = Check(
+        label="Two or more occasions by this person",
+        status="not_met",
+        detail="No incident is linked to this person as the one suspected yet.",
+    )
+    window = Check(label="Time limit (6 months)", status="not_met", detail="There is no incident to count from.")
+    assert checklist(nation="england", today=date(2026, 12, 3), party_id=ME, facts=facts) == Checklist(
+        nation="england",
+        covered=True,
+        notice="",
+        incident_ids=(),
+        offences=(
+            Offence(
+                code="harassment",
+                name="Harassment",
+                law="Protection from Harassment Act 1997, section 2",
+                incident_ids=(),
+                checks=(course, window),
+                lacks=(),
+            ),
+            Offence(
+                code="stalking",
+                name="Stalking",
+                law="Protection from Harassment Act 1997, section 2A",
+                incident_ids=(),
+                checks=(course, NO_STALKING_ACTS, window),
+                lacks=(),
+            ),
+            Offence(
+                code="fear_of_violence",
+                name="Putting people in fear of violence",
+                law="Protection from Harassment Act 1997, section 4",
+                incident_ids=(),
+                checks=(course, FEAR, CROWN_COURT),
+                lacks=(),
+            ),
+            Offence(
+                code="serious_stalking",
+                name="Stalking causing fear of violence or serious alarm or distress",
+                law="Protection from Harassment Act 1997, section 4A",
+                incident_ids=(),
+                checks=(course, NO_STALKING_ACTS, NO_IMPACT_LOGGED, CROWN_COURT),
+                lacks=(),
+            ),
+            Offence(
+                code="messages_from_2024",
+                name="Sending false or threatening messages (from 31 January 2024)",
+                law=OSA,
+                incident_ids=(),
+                checks=(NO_MESSAGE_FROM_2024,),
+                lacks=(),
+            ),
+        ),
+        gaps=(),
+    )
+
+
+def test_whole_result_approximate_dates_within_the_window():
+    # England: an old-law message on or about 10 January 2023 (its 3 years ended 9 January 2026), and the latest
+    # incident on or about 14 September 2026, so the 6-month date 14 March 2027 is ahead; the gaps are rough.
+    facts = [
+        fact(1, date(2023, 1, 10), kind="direct_message", precision="approximate", has_evidence=True),
+        fact(2, date(2024, 10, 1), kind="other", precision="day"),
+        fact(3, date(2026, 9, 14), kind="online_post", precision="approximate", has_impact=True),
+    ]
+    course = Check(
+        label="Two or more occasions by this person",
+        status="met",
+        detail=("3 incidents are linked to this person as the one suspected. Two or more can be a course of conduct."),
+    )
+    long_gap = Check(
+        label="Time between incidents",
+        status="info",
+        detail=(
+            "The longest gap between two of these incidents is 713 days. Incidents "
+            "far apart in time can be harder to show as one course of conduct."
+        ),
+    )
+    window = Check(
+        label="Time limit (6 months)",
+        status="met",
+        detail=(
+            "The latest incident was on or about 14 September 2026: for the summary "
+            "offence, proceedings must start by 14 March 2027, so the police need "
+            "this well before then."
+        ),
+    )
+    acts = Check(
+        label="Acts of the kind linked with stalking",
+        status="met",
+        detail=(
+            "Posts, messages, referrals or contact with others about you: 2 of these "
+            "incidents. These are acts of the kind linked with stalking. Contacting "
+            "someone's employer or a professional body can be part of it too."
+        ),
+    )
+    lacks = ("2 of these incidents have no evidence linked yet.", ACCOUNT)
+    assert checklist(nation="england", today=date(2026, 12, 3), party_id=ME, facts=facts) == Checklist(
+        nation="england",
+        covered=True,
+        notice="",
+        incident_ids=(1, 2, 3),
+        offences=(
+            Offence(
+                code="harassment",
+                name="Harassment",
+                law="Protection from Harassment Act 1997, section 2",
+                incident_ids=(1, 2, 3),
+                checks=(course, long_gap, window),
+                lacks=lacks,
+                deadline=date(2027, 3, 14),
+            ),
+            Offence(
+                code="stalking",
+                name="Stalking",
+                law="Protection from Harassment Act 1997, section 2A",
+                incident_ids=(1, 2, 3),
+                checks=(course, long_gap, acts, window),
+                lacks=lacks,
+                deadline=date(2027, 3, 14),
+            ),
+            Offence(
+                code="fear_of_violence",
+                name="Putting people in fear of violence",
+                law="Protection from Harassment Act 1997, section 4",
+                incident_ids=(1, 2, 3),
+                checks=(course, long_gap, FEAR, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="serious_stalking",
+                name="Stalking causing fear of violence or serious alarm or distress",
+                law="Protection from Harassment Act 1997, section 4A",
+                incident_ids=(1, 2, 3),
+                checks=(course, long_gap, acts, IMPACT_LOGGED, CROWN_COURT),
+                lacks=lacks,
+            ),
+            Offence(
+                code="messages_before_2024",
+                name="Sending false or threatening messages (before 31 January 2024)",
+                law=OLD_EW,
+                incident_ids=(1,),
+                checks=(
+                    Check(
+                        label="Which law applied on the message's date",
+                        status="info",
+                        detail=(
+                            "1 of these messages was sent before 31 January 2024, when the older law "
+                            "still applied. Others were sent after it: different laws apply to each."
+                        ),
+                    ),
+                    Check(
+                        label="Time limit",
+                        status="passed",
+                        detail=(
+                            "The Malicious Communications offence can be tried in the Crown Court, "
+                            "with no 6-month limit. For the Communications Act offence, proceedings "
+                            "for the latest of these messages (about 10 January 2023) must start by 9 "
+                            "January 2026 at the latest (3 years from the message): that date has "
+                            "passed."
+                        ),
+                    ),
+                ),
+                lacks=(SAY_WHAT,),
+                laws_by_incident=(IncidentLaw(incident_id=1, occurred_on=date(2023, 1, 10), law=OLD_EW),),
+            ),
+            Offence(
+                code="messages_from_2024",
+                name="Sending false or threatening messages (from 31 January 2024)",
+                law=OSA,
+                incident_ids=(3,),
+                checks=(
+                    Check(
+                        label="Which law applied on the message's date",
+                        status="info",
+                        detail=(
+                            "1 of these messages was sent on or after 31 January 2024, when the "
+                            "Online Safety Act 2023 offences began. Others were sent before it: "
+                            "different laws apply to each."
+                        ),
+                    ),
+                    OSA_TIME,
+                ),
+                lacks=(
+                    ("1 of these messages has no copy linked: add a screenshot, the letter or the email."),
+                    ACCOUNT,
+                    SAY_WHAT,
+                ),
+                laws_by_incident=(IncidentLaw(incident_id=3, occurred_on=date(2026, 9, 14), law=OSA),),
+            ),
+        ),
+        gaps=(
+            Gap(from_id=1, to_id=2, days=630, words="about 20 months later"),
+            Gap(from_id=2, to_id=3, days=713, words="about 23 months later"),
+        ),
+        notes=(("2 of these incidents have an approximate date: treat the dates here as a guide."),),
     )
 
 
