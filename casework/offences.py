@@ -240,7 +240,8 @@ def gap_words(earlier: date, later: date, *, rough: bool = False) -> str:
         else:
             words = f"over {months // 12} years later"
     if rough and days:
-        return "about " + words
+        # "about 2 years later", not "about over 2 years later"
+        return "about " + words.removeprefix("over ")
     return words
 
 
@@ -306,14 +307,25 @@ def _window(incidents: list[IncidentFact], today: date) -> tuple[Check, date | N
         # The day is not known: count from the first day of the month, the earliest it could have been.
         start = latest.occurred_on.replace(day=1)
         deadline = summary_deadline(start)
-        passed = today > deadline
+        # The latest it could have been: the month's last day. Only once the date counted from that day has
+        # passed has time surely run out; between the two dates it depends on the day, which is not known.
+        last_day = add_months(start, 1) - timedelta(days=1)
+        latest_deadline = summary_deadline(last_day)
+        passed = today > latest_deadline
         detail = (
             f"The latest incident is logged only as {month_text(start)}, so the exact day is not known. Counting "
             f"from the earliest day it could have been, proceedings for this summary offence must start by "
             f"{day_text(deadline)}."
         )
         if passed:
-            detail += " That date has passed."
+            detail += (
+                f" That date has passed, and so has {day_text(latest_deadline)}, counting from the month's last day."
+            )
+        elif today > deadline:
+            detail += (
+                f" That date has passed; counting from the month's last day, it is {day_text(latest_deadline)}. "
+                "Whether there is still time depends on the exact day: if you can find it, add it to the incident."
+            )
         else:
             detail += " If you can find the exact date, add it to the incident."
         return Check("Time limit (6 months)", PASSED if passed else UNSURE, detail), deadline, passed
@@ -563,6 +575,26 @@ def message_law(day: date, nation: str) -> str:
     return NEW_MESSAGE_LAW if day >= COMMUNICATIONS_CUTOVER else old_message_law(nation)
 
 
+def _before_words(before: list[IncidentFact], unsure: list[IncidentFact]) -> str:
+    """Which of the messages were sent before the older law gave way; one known only as January 2024 may
+    have been, and is not said to have been."""
+    sure = [f for f in before if f not in unsure]
+    maybe = len(before) - len(sure)
+    words = []
+    if sure:
+        words.append(
+            f"{_count(len(sure), 'of these messages was', 'of these messages were')} sent before 31 January 2024, "
+            "when the older law still applied."
+        )
+    if maybe:
+        words.append(
+            f"{_count(maybe, 'message is', 'messages are')} logged only as January 2024, so "
+            f"{'it' if maybe == 1 else 'they'} may have been sent before 31 January 2024, when the older law "
+            "still applied."
+        )
+    return " ".join(words)
+
+
 def _communications(incidents: list[IncidentFact], today: date, *, nation: str) -> list[Offence]:
     messages = [f for f in incidents if f.communication]
     before = [f for f in messages if f.occurred_on < COMMUNICATIONS_CUTOVER]
@@ -592,24 +624,39 @@ def _communications(incidents: list[IncidentFact], today: date, *, nation: str) 
             latest.occurred_on.replace(day=1) if latest.precision == MONTH else latest.occurred_on,
             CA2003_LONG_STOP_YEARS,
         )
-        passed = today > long_stop
+        # A message known only to the month: surely out of time only once the date counted from the month's
+        # last day has passed too (as for the 6-month window).
+        last_possible = (
+            period_last_day(
+                add_months(latest.occurred_on.replace(day=1), 1) - timedelta(days=1), CA2003_LONG_STOP_YEARS
+            )
+            if latest.precision == MONTH
+            else long_stop
+        )
+        passed = today > last_possible
+        depends = not passed and today > long_stop
         checks = [
             Check(
                 "Which law applied on the message's date",
                 INFO,
-                f"{_count(len(before), 'of these messages was', 'of these messages were')} sent before 31 January "
-                "2024, when the older law still applied."
+                _before_words(before, unsure)
                 + (" Others were sent after it: different laws apply to each." if both else ""),
             ),
             Check(
                 "Time limit",
-                PASSED if passed else INFO,
+                PASSED if passed else UNSURE if depends else INFO,
                 f"{old_message_trial(nation)} For the "
                 f"Communications Act offence, proceedings for the latest of these messages ({when_text(latest)}) "
                 f"must start by {day_text(long_stop)} at the latest (3 years from the message)"
                 + (
                     ": that date has passed."
                     if passed
+                    else (
+                        f", counting from the first day of the month: that date has passed, but counting from its "
+                        f"last day it is {day_text(last_possible)}. Whether there is still time depends on the "
+                        "exact day: if you can find it, add it to the incident."
+                    )
+                    if depends
                     else ", and within 6 months of the prosecutor having enough evidence."
                 ),
             ),

@@ -408,6 +408,8 @@ def test_gap_words_at_each_boundary(earlier, later, words):
 
 def test_rough_gap_words_say_about_except_on_the_same_day():
     assert gap_words(date(2026, 5, 1), date(2026, 5, 11), rough=True) == "about 10 days later"
+    assert gap_words(date(2023, 1, 1), date(2026, 3, 1)) == "over 3 years later"
+    assert gap_words(date(2023, 1, 1), date(2026, 3, 1), rough=True) == "about 3 years later"  # not "about over"
     assert gap_words(date(2026, 5, 1), date(2026, 5, 1), rough=True) == "the same day"
 
 
@@ -432,25 +434,74 @@ def test_a_gap_is_long_from_184_days(days, pointed_out):
     assert labels == ([COURSE, "Time between incidents", WINDOW] if pointed_out else [COURSE, WINDOW])
 
 
-def test_a_month_only_window_on_its_last_day_is_unsure_and_the_day_after_has_passed():
-    # Logged as June 2026: counted from 1 June, the date is 1 December 2026.
+@pytest.mark.parametrize(
+    ("today", "status", "passed", "ending"),
+    [
+        (
+            date(2026, 12, 1),
+            "unsure",
+            False,
+            "must start by 1 December 2026. If you can find the exact date, add it to the incident.",
+        ),
+        (
+            date(2026, 12, 2),
+            "unsure",
+            False,
+            "must start by 1 December 2026. That date has passed; counting from the month's last day, it is "
+            "30 December 2026. Whether there is still time depends on the exact day: if you can find it, add it "
+            "to the incident.",
+        ),
+        (
+            date(2026, 12, 30),
+            "unsure",
+            False,
+            "must start by 1 December 2026. That date has passed; counting from the month's last day, it is "
+            "30 December 2026. Whether there is still time depends on the exact day: if you can find it, add it "
+            "to the incident.",
+        ),
+        (
+            date(2026, 12, 31),
+            "passed",
+            True,
+            "must start by 1 December 2026. That date has passed, and so has 30 December 2026, counting from the "
+            "month's last day.",
+        ),
+    ],
+)
+def test_a_month_only_window_has_surely_passed_only_when_the_months_last_day_has(today, status, passed, ending):
+    # Logged as June 2026: counted from 1 June, the date is 1 December 2026; from 30 June, 30 December 2026.
+    # Between the two it depends on the day, which is not known: never "time has run out" while it may not have.
     facts = [fact(1, date(2026, 2, 1)), fact(2, date(2026, 6, 20), precision="month")]
-    on_the_day = by_code(checklist(nation="england", today=date(2026, 12, 1), party_id=ME, facts=facts))["stalking"]
-    day_after = by_code(checklist(nation="england", today=date(2026, 12, 2), party_id=ME, facts=facts))["stalking"]
-    assert (check(on_the_day, WINDOW).status, on_the_day.deadline_passed) == ("unsure", False)
-    assert (check(day_after, WINDOW).status, day_after.deadline_passed) == ("passed", True)
-    assert check(day_after, WINDOW).detail == (
+    stalking = by_code(checklist(nation="england", today=today, party_id=ME, facts=facts))["stalking"]
+    window = check(stalking, WINDOW)
+    assert (window.status, stalking.deadline_passed) == (status, passed)
+    assert window.detail == (
         "The latest incident is logged only as June 2026, so the exact day is not known. Counting from the "
-        "earliest day it could have been, proceedings for this summary offence must start by 1 December 2026. "
-        "That date has passed."
+        "earliest day it could have been, proceedings for this summary offence " + ending
     )
-    assert day_after.deadline == date(2026, 12, 1)
+    assert stalking.deadline == date(2026, 12, 1)  # the earliest: the date the police are told to work to
 
 
 def test_a_month_only_message_outside_january_2024_is_not_said_to_be_unsure():
     facts = [fact(1, date(2024, 2, 10), kind="direct_message", precision="month")]
     after = by_code(checklist(nation="england", today=TODAY, party_id=ME, facts=facts))["messages_from_2024"]
     assert [c.label for c in after.checks] == ["Which law applied on the message's date", "Time limit"]
+
+
+def test_two_month_only_messages_in_january_2024_are_counted_in_the_plural():
+    facts = [
+        fact(1, date(2024, 1, 3), kind="direct_message", precision="month"),
+        fact(2, date(2024, 1, 20), kind="online_post", precision="month"),
+    ]
+    result = checklist(nation="england", today=TODAY, party_id=ME, facts=facts)
+    assert check(by_code(result)["messages_from_2024"], "Dates known only to the month").detail == (
+        "2 messages are logged only as January 2024, so it cannot be told whether they were sent before or after "
+        "31 January 2024. If you can find the exact date, add it."
+    )
+    assert result.notes == (
+        "2 of these incidents are logged only to the month, so the exact day is not known. Dates worked out "
+        "from them count from the first day of that month.",
+    )
 
 
 # ---- whole results, written out ---------------------------------------------------------------------------
@@ -673,8 +724,10 @@ def test_whole_result_messages_on_30_31_january_and_1_february_2024():
 
 def test_whole_result_a_message_known_only_as_january_2024():
     # England, seen on 20 January 2027. A message logged only as January 2024 (stored as the 15th) cannot be placed
-    # either side of the 31st; every date from it counts from 1 January 2024: the 6-month date 1 July 2024 and the
-    # Communications Act's 3 years ending 31 December 2026, both passed. An approximate incident before it.
+    # either side of the 31st, nor said to be before it; its dates count from 1 January 2024 and from 31 January
+    # 2024: the 6-month date (1 July, 31 July 2024) surely passed; the Communications Act's 3 years end on 31
+    # December 2026 or 30 January 2027, so whether there is still time depends on the day. An approximate incident
+    # before it.
     facts = [
         fact(1, date(2023, 11, 2), kind="other", precision="approximate"),
         fact(2, date(2024, 1, 15), kind="direct_message", precision="month", has_evidence=True),
@@ -691,7 +744,7 @@ def test_whole_result_a_message_known_only_as_january_2024():
             "The latest incident is logged only as January 2024, so the exact day is "
             "not known. Counting from the earliest day it could have been, "
             "proceedings for this summary offence must start by 1 July 2024. That "
-            "date has passed."
+            "date has passed, and so has 31 July 2024, counting from the month's last day."
         ),
     )
     acts = Check(
@@ -756,18 +809,21 @@ def test_whole_result_a_message_known_only_as_january_2024():
                         label="Which law applied on the message's date",
                         status="info",
                         detail=(
-                            "1 of these messages was sent before 31 January 2024, when the older law still applied."
+                            "1 message is logged only as January 2024, so it may have been sent before 31 January "
+                            "2024, when the older law still applied."
                         ),
                     ),
                     Check(
                         label="Time limit",
-                        status="passed",
+                        status="unsure",
                         detail=(
                             "The Malicious Communications offence can be tried in the Crown Court, "
                             "with no 6-month limit. For the Communications Act offence, proceedings "
                             "for the latest of these messages (January 2024) must start by 31 "
-                            "December 2026 at the latest (3 years from the message): that date has "
-                            "passed."
+                            "December 2026 at the latest (3 years from the message), counting from the first day "
+                            "of the month: that date has passed, but counting from its last day it is 30 January "
+                            "2027. Whether there is still time depends on the exact day: if you can find it, add "
+                            "it to the incident."
                         ),
                     ),
                 ),
