@@ -1716,3 +1716,17 @@ def test_whole_result_scotland_only_the_chronology():
         offences=(),
         gaps=(Gap(from_id=1, to_id=2, days=55, words="about 7 weeks later"),),
     )
+
+
+def test_messages_known_only_as_january_2024_are_said_to_be_maybe_before_the_31st():
+    facts = [
+        fact(1, date(2023, 12, 10), kind="direct_message"),
+        fact(2, date(2024, 1, 5), kind="direct_message", precision="month"),
+        fact(3, date(2024, 1, 20), kind="online_post", precision="month"),
+    ]
+    before = by_code(checklist(nation="england", today=TODAY, party_id=ME, facts=facts))["messages_before_2024"]
+    assert check(before, "Which law applied on the message's date").detail == (
+        "1 of these messages was sent before 31 January 2024, when the older law still applied. 2 messages are "
+        "logged only as January 2024, so they may have been sent before 31 January 2024, when the older law still "
+        "applied."
+    )
