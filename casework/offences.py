@@ -385,6 +385,27 @@ def _count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
+def _fear(law: str, incidents: list[IncidentFact], gaps, common_lacks, time_limit: Check) -> Offence:
+    """Putting people in fear of violence (s4, or NI art 6): the fear itself the record cannot show."""
+    return Offence(
+        code="fear_of_violence",
+        name="Putting people in fear of violence",
+        law=law,
+        incident_ids=tuple(f.id for f in incidents),
+        checks=(
+            *_course_of_conduct(incidents, gaps),
+            Check(
+                "Fear of violence on at least two occasions",
+                UNSURE,
+                "The record cannot tell this. If you feared violence would be used against you, say so in "
+                "what it did to you on each incident.",
+            ),
+            time_limit,
+        ),
+        lacks=tuple(common_lacks),
+    )
+
+
 def _harassment(code_law: tuple[str, str], incidents, gaps, today, *, summary: bool) -> Offence:
     code, law = code_law
     checks = _course_of_conduct(incidents, gaps)
@@ -441,23 +462,7 @@ def _england_wales(incidents, gaps, today) -> list[Offence]:
         deadline_passed=passed,
     )
 
-    fear = Offence(
-        code="fear_of_violence",
-        name="Putting people in fear of violence",
-        law="Protection from Harassment Act 1997, section 4",
-        incident_ids=ids,
-        checks=(
-            *_course_of_conduct(incidents, gaps),
-            Check(
-                "Fear of violence on at least two occasions",
-                UNSURE,
-                "The record cannot tell this. If you feared violence would be used against you, say so in "
-                "what it did to you on each incident.",
-            ),
-            _no_summary_limit(),
-        ),
-        lacks=tuple(common_lacks),
-    )
+    fear = _fear("Protection from Harassment Act 1997, section 4", incidents, gaps, common_lacks, _no_summary_limit())
 
     serious = Offence(
         code="serious_stalking",
@@ -485,7 +490,6 @@ def _england_wales(incidents, gaps, today) -> list[Offence]:
 
 def _northern_ireland(incidents, gaps, today) -> list[Offence]:
     common_lacks = _lacks_common(incidents)
-    ids = tuple(f.id for f in incidents)
     unchecked = Check(
         "Time limit",
         UNSURE,
@@ -525,22 +529,8 @@ def _northern_ireland(incidents, gaps, today) -> list[Offence]:
         checks=tuple(stalking_checks),
         lacks=tuple(_lacks_common(in_force)),
     )
-    fear = Offence(
-        code="fear_of_violence",
-        name="Putting people in fear of violence",
-        law="Protection from Harassment (Northern Ireland) Order 1997, article 6",
-        incident_ids=ids,
-        checks=(
-            *_course_of_conduct(incidents, gaps),
-            Check(
-                "Fear of violence on at least two occasions",
-                UNSURE,
-                "The record cannot tell this. If you feared violence would be used against you, say so in "
-                "what it did to you on each incident.",
-            ),
-            unchecked,
-        ),
-        lacks=tuple(common_lacks),
+    fear = _fear(
+        "Protection from Harassment (Northern Ireland) Order 1997, article 6", incidents, gaps, common_lacks, unchecked
     )
     return [harassment, stalking, fear, *_communications(incidents, today, nation=NORTHERN_IRELAND)]
 

@@ -459,25 +459,35 @@ def dossier_compile(dossier: Dossier, progress: Progress) -> Compiled:
             with open(unsigned, "wb") as out:
                 pages = pdf.render(data, out, progress=lambda f: progress(35 + int(40 * f), "Laying out the pages"))
             step(75, "Signing")
-            try:
-                with open(unsigned, "rb") as source, open(signed, "wb") as destination:
-                    signing.sign_pdf(source, destination, reason=f"Dossier {dossier.verification_code}")
-            except signing.SigningUnavailable as error:
-                raise CompileError(str(error)) from None
+            _sign(unsigned, signed, reason=f"Dossier {dossier.verification_code}")
             step(85, "Packing the evidence")
             finish_pack(archive, signed, pdf_name, rows, dossier.verification_code)
         step(95, "Saving")
         stored_pdf = store.store_stream(case, _file_chunks(signed))
         stored_pack = store.store_stream(case, _file_chunks(pack))
     timings[current] = round(time.perf_counter() - clock, 3)
+    return _compiled(stored_pdf, stored_pack, pages=pages, timings=timings)
+
+
+def _sign(unsigned: Path, signed: Path, *, reason: str) -> None:
+    """The PDF signed (signing.py), or the run failed with the reason a person can act on."""
+    try:
+        with open(unsigned, "rb") as source, open(signed, "wb") as destination:
+            signing.sign_pdf(source, destination, reason=reason)
+    except signing.SigningUnavailable as error:
+        raise CompileError(str(error)) from None
+
+
+def _compiled(pdf_file, second, *, pages: int, timings: dict) -> Compiled:
+    """What a run made: the signed PDF and the file beside it (a dossier's evidence pack, a statement's DOCX)."""
     return Compiled(
-        file_name=stored_pdf.storage_name,
-        sha256=stored_pdf.sha256,
-        size=stored_pdf.size,
+        file_name=pdf_file.storage_name,
+        sha256=pdf_file.sha256,
+        size=pdf_file.size,
         pages=pages,
-        pack_name=stored_pack.storage_name,
-        pack_sha256=stored_pack.sha256,
-        pack_size=stored_pack.size,
+        pack_name=second.storage_name,
+        pack_sha256=second.sha256,
+        pack_size=second.size,
         timings=timings,
     )
 
@@ -537,24 +547,11 @@ def statement_compile(dossier: Dossier, progress: Progress) -> Compiled:
         step(40, "Laying out the pages")
         pages = statement_pdf.render_statement_pdf(doc, unsigned)
         step(65, "Signing")
-        try:
-            with open(unsigned, "rb") as source, open(signed, "wb") as destination:
-                signing.sign_pdf(source, destination, reason=f"{doc.title} {dossier.verification_code}")
-        except signing.SigningUnavailable as error:
-            raise CompileError(str(error)) from None
+        _sign(unsigned, signed, reason=f"{doc.title} {dossier.verification_code}")
         step(80, "Writing the Word document")
         statement_docx.render_statement_docx(doc, docx)
         step(95, "Saving")
         stored_pdf = store.store_stream(case, _file_chunks(signed))
         stored_docx = store.store_stream(case, _file_chunks(docx))
     timings[current] = round(time.perf_counter() - clock, 3)
-    return Compiled(
-        file_name=stored_pdf.storage_name,
-        sha256=stored_pdf.sha256,
-        size=stored_pdf.size,
-        pages=pages,
-        pack_name=stored_docx.storage_name,
-        pack_sha256=stored_docx.sha256,
-        pack_size=stored_docx.size,
-        timings=timings,
-    )
+    return _compiled(stored_pdf, stored_docx, pages=pages, timings=timings)
