@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "accounts",
     "incidents",
     "casework",
+    "capture",
     "dossiers",
     "ops",
 ]
@@ -240,6 +241,10 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Referral Tracker <no-reply@localhost>")
 
 # Security headers. TLS=1 turns on HTTPS-only cookies, redirect and HSTS.
+# The capture worker fetches only public addresses (capture/guard.py). Tests serve their pages from loopback and
+# turn this on; `manage.py check --deploy` refuses it (capture/checks.py).
+CAPTURE_ALLOW_PRIVATE_NETWORKS = env.bool("CAPTURE_ALLOW_PRIVATE_NETWORKS", default=False)
+
 TLS = env.bool("TLS", default=False)
 SECURE_SSL_REDIRECT = TLS
 SESSION_COOKIE_SECURE = TLS
