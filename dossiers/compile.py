@@ -426,17 +426,7 @@ def dossier_compile(dossier: Dossier, progress: Progress) -> Compiled:
     if dossier.is_statement:
         return statement_compile(dossier, progress)
     case = dossier.case
-    timings: dict[str, float] = {}
-    clock, current = time.perf_counter(), ""
-
-    def step(percent: int, stage: str) -> None:
-        """Record how long the stage before took, and tell the page which stage is running now."""
-        nonlocal clock, current
-        if current:
-            timings[current] = round(time.perf_counter() - clock, 3)
-        clock, current = time.perf_counter(), stage
-        if not progress(percent, stage):
-            raise CompileError("This dossier was restarted elsewhere.")
+    step = _Stages(progress, "This dossier was restarted elsewhere.")
 
     step(5, "Reading the case")
     data, exhibits = snapshot(dossier)
@@ -465,8 +455,31 @@ def dossier_compile(dossier: Dossier, progress: Progress) -> Compiled:
         step(95, "Saving")
         stored_pdf = store.store_stream(case, _file_chunks(signed))
         stored_pack = store.store_stream(case, _file_chunks(pack))
-    timings[current] = round(time.perf_counter() - clock, 3)
-    return _compiled(stored_pdf, stored_pack, pages=pages, timings=timings)
+    return _compiled(stored_pdf, stored_pack, pages=pages, timings=step.finish())
+
+
+class _Stages:
+    """A run's stages: `step(percent, stage)` records how long the stage before took and tells the page which
+    stage is running now (a run whose row was claimed elsewhere stops); `finish()` the timings of them all."""
+
+    def __init__(self, progress, restarted: str):
+        self._progress, self._restarted = progress, restarted
+        self.timings: dict[str, float] = {}
+        self._clock, self._current = time.perf_counter(), ""
+
+    def __call__(self, percent: int, stage: str) -> None:
+        self._lap()
+        self._clock, self._current = time.perf_counter(), stage
+        if not self._progress(percent, stage):
+            raise CompileError(self._restarted)
+
+    def _lap(self) -> None:
+        if self._current:
+            self.timings[self._current] = round(time.perf_counter() - self._clock, 3)
+
+    def finish(self) -> dict[str, float]:
+        self._lap()
+        return self.timings
 
 
 def _sign(unsigned: Path, signed: Path, *, reason: str) -> None:
@@ -510,16 +523,7 @@ def statement_compile(dossier: Dossier, progress: Progress) -> Compiled:
     contact page; default no), dated (an ISO date printed beside the signatures; default none, to be written
     by hand)."""
     case, options = dossier.case, dossier.options
-    timings: dict[str, float] = {}
-    clock, current = time.perf_counter(), ""
-
-    def step(percent: int, stage: str) -> None:
-        nonlocal clock, current
-        if current:
-            timings[current] = round(time.perf_counter() - clock, 3)
-        clock, current = time.perf_counter(), stage
-        if not progress(percent, stage):
-            raise CompileError("This statement was restarted elsewhere.")
+    step = _Stages(progress, "This statement was restarted elsewhere.")
 
     step(5, "Reading the statement")
     kind = STATEMENT_KINDS[Dossier.Document(dossier.document)]
@@ -553,5 +557,4 @@ def statement_compile(dossier: Dossier, progress: Progress) -> Compiled:
         step(95, "Saving")
         stored_pdf = store.store_stream(case, _file_chunks(signed))
         stored_docx = store.store_stream(case, _file_chunks(docx))
-    timings[current] = round(time.perf_counter() - clock, 3)
-    return _compiled(stored_pdf, stored_docx, pages=pages, timings=timings)
+    return _compiled(stored_pdf, stored_docx, pages=pages, timings=step.finish())

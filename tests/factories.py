@@ -90,3 +90,38 @@ def point_celery_at(url: str) -> None:
         amqp._producer_pool = None
     kombu.pools.reset()
     app.conf.broker_url = url
+
+
+WITNESS_OPENING = "My name is Alex Jones. I live with my two children. I make this statement about false reports."
+
+
+def witness_draft(case, owner, *, opening: str = WITNESS_OPENING, closing: str = ""):
+    """A started witness statement with her opening and closing and the maker's details (address and phone
+    sealed)."""
+    from casework.services import statements
+
+    draft = statements.statement_get_or_start(case=case, kind="witness", by=owner)
+    statements.statement_update(statement=draft, opening=opening, closing=closing, by=owner)
+    statements.statement_maker_update(
+        statement=draft,
+        name="Alex Jones",
+        over_18=True,
+        age=None,
+        occupation="Nurse",
+        address="1 High Street, Leeds",
+        phone="07700 900456",
+        by=owner,
+    )
+    return draft
+
+
+def api_client(user, scope: str = "read"):
+    """An API client that signs in as `user` with a personal access token of that scope."""
+    from rest_framework.test import APIClient
+
+    from accounts import services as account_services
+
+    _, token = account_services.access_token_create(user=user, name="test", scope=scope, days=7)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client

@@ -4,25 +4,20 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from rest_framework.test import APIClient
 
-from accounts import services as account_services
 from casework import offences
 from incidents.models import Case
 from incidents.services import evidence as evidence_services
 from incidents.services import parties as party_services
-from tests.factories import log_incident, make_case
+from tests.factories import api_client, log_incident, make_case
 
 pytestmark = pytest.mark.django_db
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
-def _client(user) -> APIClient:
-    _, token = account_services.access_token_create(user=user, name="test", scope="read", days=7)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    return client
+def _client(user):
+    return api_client(user, scope="read")
 
 
 @pytest.fixture

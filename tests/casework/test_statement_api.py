@@ -5,25 +5,20 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from rest_framework.test import APIClient
 
-from accounts import services as account_services
 from casework.queries.statements import WITHDRAWN_UNEDITED
 from casework.services import statements as services
 from incidents.services import evidence as evidence_services
 from incidents.services import incidents as incident_services
-from tests.factories import log_incident
+from tests.factories import api_client, log_incident
 
 pytestmark = pytest.mark.django_db
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
-def _client(user) -> APIClient:
-    _, token = account_services.access_token_create(user=user, name="test", scope="read", days=7)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    return client
+def _client(user):
+    return api_client(user, scope="read")
 
 
 @pytest.fixture
@@ -139,9 +134,7 @@ def test_an_outsider_gets_404(case, drafted, outsider):
 
 
 def test_the_statement_cannot_be_written_through_the_api(case, drafted, owner):
-    _, token = account_services.access_token_create(user=owner, name="w", scope="write", days=7)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    client = api_client(owner, scope="write")
     for method in ("post", "put", "patch", "delete"):
         response = getattr(client, method)(f"/api/v1/cases/{case.pk}/statements/witness/", {}, format="json")
         assert response.status_code == 405, method

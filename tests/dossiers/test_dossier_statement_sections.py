@@ -17,7 +17,7 @@ from dossiers.rules import dossier_options
 from incidents.models import Case, IncidentParty
 from incidents.services import parties as party_services
 from tests.dossiers.test_dossier_output import compile_now, flat, pdf_path, pdf_text
-from tests.factories import log_incident
+from tests.factories import log_incident, witness_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -52,18 +52,7 @@ def world(case, owner):
             parties=[suspect],
             party_roles={suspect.pk: IncidentParty.Role.SUSPECTED},
         )
-    draft = statement_services.statement_get_or_start(case=case, kind="witness", by=owner)
-    statement_services.statement_update(statement=draft, opening=OPENING, closing=CLOSING, by=owner)
-    statement_services.statement_maker_update(
-        statement=draft,
-        name="Alex Jones",
-        over_18=True,
-        age=None,
-        occupation="Nurse",
-        address="1 High Street, Leeds",
-        phone="07700 900456",
-        by=owner,
-    )
+    witness_draft(case, owner, opening=OPENING, closing=CLOSING)
     return case
 
 

@@ -11,43 +11,20 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from casework.services import statements as statement_services
 from dossiers import services
 from dossiers.models import Dossier
 from dossiers.tasks import compile_dossier
-from incidents.services import evidence as evidence_services
-from tests.factories import confirm_recent_login, log_incident, png_bytes, upload
+from tests.factories import WITNESS_OPENING, confirm_recent_login
 from vault import store
 
 pytestmark = pytest.mark.django_db
 
-OPENING = "My name is Alex Jones. I live with my two children. I make this statement about false reports."
+OPENING = WITNESS_OPENING
 
 
 @pytest.fixture
-def statement(case, owner):
-    incident = log_incident(case, owner, title="A post", narrative="A post said we hurt our children.")
-    evidence_services.evidence_attach(
-        user=owner,
-        case=case,
-        kind="screenshot",
-        description="Screenshot of the post",
-        uploaded_file=upload("post.png", png_bytes()),
-        incidents=[incident],
-    )
-    draft = statement_services.statement_get_or_start(case=case, kind="witness", by=owner)
-    statement_services.statement_update(statement=draft, opening=OPENING, closing="", by=owner)
-    statement_services.statement_maker_update(
-        statement=draft,
-        name="Alex Jones",
-        over_18=True,
-        age=None,
-        occupation="Nurse",
-        address="1 High Street, Leeds",
-        phone="07700 900456",
-        by=owner,
-    )
-    return draft
+def statement(drafted):
+    return drafted
 
 
 def run(*args) -> subprocess.CompletedProcess:
