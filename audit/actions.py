@@ -62,6 +62,11 @@ class Action(models.TextChoices):
     DOSSIER_DOWNLOAD_PDF = "dossier.download_pdf", "downloaded dossier PDF"
     DOSSIER_DOWNLOAD_PACK = "dossier.download_pack", "downloaded dossier evidence pack"
 
+    # Web captures
+    CAPTURE_REQUEST = "capture.request", "asked for a web page to be captured"
+    CAPTURE_RECHECK = "capture.recheck", "asked for a captured web page to be checked again"
+    CAPTURE_FAILED = "capture.failed", "could not capture a web page"
+
     # Statements (the witness statement and the victim personal statement drafts)
     STATEMENT_EDIT = "statement.edit", "changed a statement draft"
     STATEMENT_MAKER = "statement.maker", "changed the statement maker's details"
@@ -194,7 +199,7 @@ SOME_PAGE = "a page of the case"
 # Every registered action is in exactly one group (tests/incidents/test_activity.py walks them).
 GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("incidents", "Incidents", ("incident.", "comment.")),
-    ("exhibits", "Exhibits", ("evidence.",)),
+    ("exhibits", "Exhibits", ("evidence.", "capture.")),
     ("people", "People and references", ("party.", "reference.")),
     ("dossiers", "Dossiers and statements", ("dossier.", "statement.")),
     ("sharing", "Sharing", ("membership.", "invitation.")),
