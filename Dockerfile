@@ -1,4 +1,4 @@
-# One image for every process of docker-compose.yml: web (gunicorn), worker and beat (Celery).
+# One image for every process of docker-compose.yml: web (gunicorn), worker, capture-worker and beat (Celery).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -7,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # debian-packages.txt: what the product needs at run time (libmagic1 sniffs the type of uploaded evidence; the
-# dossier's fonts). libpq-dev and gcc build psycopg2.
+# dossier's fonts; chromium, which the capture worker drives). libpq-dev and gcc build psycopg2.
 COPY debian-packages.txt /tmp/debian-packages.txt
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpq-dev gcc $(sed -e 's/#.*//' /tmp/debian-packages.txt) \

@@ -40,8 +40,8 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
 
-# What the product needs at run time (debian-packages.txt: libmagic1, the dossier's fonts), installed with
-# apt-get where we are root. `make run` and `make test` both need it.
+# What the product needs at run time (debian-packages.txt: libmagic1, the dossier's fonts, the capture worker's
+# chromium), installed with apt-get where we are root. `make run` and `make test` both need it.
 runtime-deps:
 	@missing=""; \
 	for package in $$(sed -e 's/#.*//' debian-packages.txt); do \
@@ -56,10 +56,9 @@ runtime-deps:
 	  fi; \
 	fi
 
-# And what the tests need: Debian's chromium, the PDF tools, npm, LibreOffice (an independent reader of the DOCX).
+# And what the tests need: the PDF tools, npm, LibreOffice (an independent reader of the DOCX).
 system-deps: runtime-deps
 	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	command -v pdfsig >/dev/null || missing="$$missing poppler-utils"; \

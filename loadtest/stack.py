@@ -253,7 +253,8 @@ class Stack:
         web = [str(BIN / "gunicorn"), "referral_tracker.wsgi:application", f"--bind=127.0.0.1:{self.web_port}"]
         web += ["--workers=2", "--timeout=60", f"--access-logfile={self.log('web-access')}"]
         worker = [str(BIN / "celery"), "--app=referral_tracker", "worker", "--loglevel=INFO"]
-        worker += [f"--concurrency={self.worker_concurrency}", "--hostname=worker@%h"]
+        # One worker for both queues (referral_tracker/celery.py): the drills' captures, if any, and everything else.
+        worker += [f"--concurrency={self.worker_concurrency}", "--hostname=worker@%h", "--queues=celery,capture"]
         beat = [str(BIN / "celery"), "--app=referral_tracker", "beat", "--loglevel=INFO"]
         beat += [f"--schedule={self.root / 'var' / 'celerybeat-schedule'}"]
         return {

@@ -19,9 +19,21 @@ VISIBILITY_TIMEOUT = 60 * 60
 # How long a page waits for the broker to take a task before it answers anyway.
 PUBLISH_WAIT_SECONDS = 1.0
 
+# The queues. A capture drives a browser and can take a minute, so the capture run goes to a queue of its own: in
+# production a worker of its own consumes it (docker-compose.yml's capture-worker), and a slow page never delays a
+# dossier or an email. Everything else goes to Celery's default queue, the capture sweep and the daily re-checks
+# included: they only write rows and send runs, and must not wait behind a slow page. A worker names the queues it
+# consumes (-Q); `make run` and the drills start one worker that consumes both (WORKER_QUEUES).
+DEFAULT_QUEUE = "celery"
+CAPTURE_QUEUE = "capture"
+TASK_ROUTES = {"capture.run": {"queue": CAPTURE_QUEUE}}
+WORKER_QUEUES = f"{DEFAULT_QUEUE},{CAPTURE_QUEUE}"
+
 logger = logging.getLogger(__name__)
 
-app = Celery("referral_tracker")
+# The queues are given here, not in configure(): task_routes set by conf.update() inside on_configure makes an
+# app.amqp made before the configuration was read re-read it, and that recurses.
+app = Celery("referral_tracker", task_default_queue=DEFAULT_QUEUE, task_routes=TASK_ROUTES)
 
 
 def configure(app: Celery) -> None:

@@ -23,13 +23,14 @@ POLL = 0.2
 
 
 def commands(port: str, var_dir: Path) -> dict[str, list[str]]:
-    """The two processes, by name; the worker as in production, but one at a time and with beat inside."""
+    """The two processes, by name; the worker as in production, but one at a time, with beat inside, and
+    consuming both queues (the default one and the captures': referral_tracker/celery.py WORKER_QUEUES)."""
     python = sys.executable
     return {
         "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         "worker": [
             *(python, "-m", "celery", "-A", "referral_tracker", "worker"),
-            *("--loglevel", "INFO", "--concurrency", "1"),
+            *("--loglevel", "INFO", "--concurrency", "1", "--queues", "celery,capture"),
             *("--beat", "--schedule", str(var_dir / "celerybeat-schedule")),
         ],
     }

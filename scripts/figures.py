@@ -36,6 +36,9 @@ BENCH_GOALS = {
     "upload_rss_growth_mb": (lambda v: v < 64, "under 64 MB"),
     # Asking for a dossier while the broker is down still answers (the sweep hands it over later).
     "dossier_request_broker_down_p95_ms": (lambda v: v < 2000, "under 2000 ms"),
+    # A web page archived (screenshot, PDF, text, WACZ) against a bare Playwright screenshot of the same page.
+    "capture_p95_s": (lambda v: v < 5, "under 5 s"),
+    "capture_ratio": (lambda v: v < 2, "under 2"),
 }
 
 

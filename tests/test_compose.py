@@ -17,12 +17,14 @@ from celery.app.utils import find_app
 from django.core.management import get_commands
 from django.urls import resolve
 
+from referral_tracker.celery import CAPTURE_QUEUE, DEFAULT_QUEUE, app
 from tests.test_deploy import environment_variables_read_by_settings, production_example
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = BASE_DIR / "docker-compose.yml"
 DOCKERFILE = BASE_DIR / "Dockerfile"
-APP_SERVICES = ["web", "worker", "beat"]
+APP_SERVICES = ["web", "worker", "capture-worker", "beat"]
+WORKERS = ["worker", "capture-worker"]
 # Only what `docker compose config` needs to fill in the required values.
 REQUIRED_VALUES = {
     "SECRET_KEY": "compose-config-test-secret",
@@ -52,7 +54,7 @@ def option(command: list[str], name: str) -> str:
 
 
 def test_compose_has_the_production_services(services):
-    assert {"postgres", "redis", "web", "worker", "beat", "migrate"} <= set(services)
+    assert {"postgres", "redis", "web", "worker", "capture-worker", "beat", "migrate"} <= set(services)
     assert services["postgres"]["image"] == "postgres:15"
     assert services["redis"]["image"].startswith("redis:")
 
@@ -67,7 +69,9 @@ def test_web_runs_gunicorn_on_the_projects_wsgi_application(services):
     assert option(command, "workers") == "${WEB_CONCURRENCY:-3}"
 
 
-@pytest.mark.parametrize(("service", "subcommand"), [("worker", "worker"), ("beat", "beat")])
+@pytest.mark.parametrize(
+    ("service", "subcommand"), [("worker", "worker"), ("capture-worker", "worker"), ("beat", "beat")]
+)
 def test_celery_services_name_the_projects_celery_app(services, service, subcommand):
     command = services[service]["command"]
     assert command[0] == "celery"
@@ -75,6 +79,43 @@ def test_celery_services_name_the_projects_celery_app(services, service, subcomm
     app = find_app(option(command, "app"))
     assert isinstance(app, Celery)
     assert app.main == "referral_tracker"
+
+
+def queues_consumed(command: list[str]) -> set[str]:
+    return set(option(command, "queues").split(","))
+
+
+def test_captures_have_a_queue_and_a_worker_of_their_own(services):
+    # A slow page must never delay a dossier: the capture tasks are routed to their own queue, which only the
+    # capture worker consumes, and the worker consumes only the default queue.
+    routes = {name: app.amqp.router.route({}, name)["queue"].name for name in ["capture.run", "dossiers.compile"]}
+    assert routes == {"capture.run": CAPTURE_QUEUE, "dossiers.compile": DEFAULT_QUEUE}
+    assert CAPTURE_QUEUE != DEFAULT_QUEUE
+    assert queues_consumed(services["worker"]["command"]) == {DEFAULT_QUEUE}
+    assert queues_consumed(services["capture-worker"]["command"]) == {CAPTURE_QUEUE}
+    # Every Celery worker in the file says what it consumes; between them, every queue is consumed.
+    workers = [name for name, service in services.items() if "worker" in service.get("command", [])]
+    assert sorted(workers) == sorted(WORKERS)
+    assert set().union(*(queues_consumed(services[name]["command"]) for name in workers)) == {
+        DEFAULT_QUEUE,
+        CAPTURE_QUEUE,
+    }
+
+
+def test_the_capture_worker_has_what_chromium_needs(services):
+    capture = services["capture-worker"]
+    # Chromium's shared memory: Docker gives /dev/shm 64 MB unless told otherwise.
+    assert capture["shm_size"] == "1gb"
+    # A bound on processes, so a page that opens hundreds of windows cannot exhaust the host.
+    assert isinstance(capture["pids_limit"], int) and 64 <= capture["pids_limit"] <= 4096
+    # An init process as PID 1 reaps the Chromium processes a killed pool child leaves behind.
+    assert capture["init"] is True
+    # One browser a pool process: one or two at a time.
+    assert option(capture["command"], "concurrency") in {"${CAPTURE_CONCURRENCY:-1}", "${CAPTURE_CONCURRENCY:-2}"}
+    # The same image, settings and volumes as the other worker.
+    worker = services["worker"]
+    for key in ["image", "build", "environment", "volumes", "depends_on", "restart", "healthcheck"]:
+        assert capture[key] == worker[key], key
 
 
 def test_migrations_run_before_the_site_starts(services):
@@ -96,8 +137,9 @@ def test_every_long_running_service_has_a_healthcheck(services):
     tests = {name: " ".join(services[name]["healthcheck"]["test"]) for name in [*APP_SERVICES, "postgres", "redis"]}
     assert "pg_isready" in tests["postgres"]
     assert "redis-cli ping" in tests["redis"]
-    assert "inspect ping" in tests["worker"]
-    assert "--app=referral_tracker" in tests["worker"]
+    for name in WORKERS:
+        assert "inspect ping" in tests[name], name
+        assert "--app=referral_tracker" in tests[name], name
     url = re.search(r"http://127\.0\.0\.1:8000(/\S*?)'", tests["web"])
     assert url, tests["web"]
     assert resolve(url.group(1)).url_name == "healthz"
@@ -118,7 +160,7 @@ def test_data_lives_on_named_volumes(compose, services):
     volumes = compose["volumes"]
     assert {"postgres-data", "evidence", "dossiers"} <= set(volumes)
     assert "postgres-data:/var/lib/postgresql/data" in services["postgres"]["volumes"]
-    for name in ["web", "worker"]:
+    for name in ["web", *WORKERS]:
         environment = services[name]["environment"]
         mounts = services[name]["volumes"]
         assert f"evidence:{environment['EVIDENCE_ROOT']}" in mounts, name
@@ -205,12 +247,20 @@ def compose_config(environment: dict[str, str], tmp_path: Path) -> subprocess.Co
     )
 
 
-def test_docker_compose_accepts_the_file(tmp_path):
+def test_docker_compose_accepts_the_file(services, tmp_path):
     result = compose_config(REQUIRED_VALUES, tmp_path)
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
     database_url = config["services"]["web"]["environment"]["DATABASE_URL"]
     assert database_url == "postgres://tracker:compose-config-test-password@postgres:5432/tracker"
+    # docker-compose reads the capture worker's Chromium settings as meant (not dropped as unknown).
+    capture = config["services"]["capture-worker"]
+    assert capture["shm_size"] in {"1gb", 1073741824}
+    assert capture["pids_limit"] == services["capture-worker"]["pids_limit"]
+    assert capture["init"] is True
+    assert "--queues=capture" in capture["command"] and "--concurrency=1" in capture["command"]
+    assert "--queues=celery" in config["services"]["worker"]["command"]
+    assert capture["environment"] == config["services"]["worker"]["environment"]
 
 
 def test_docker_compose_refuses_to_start_without_a_secret_key(tmp_path):

@@ -1,5 +1,6 @@
 """debian-packages.txt is the one list of Debian packages the product needs at run time: make system-deps and
-the Dockerfile install from it, and every font file dossiers/typeset.py loads comes from a package on it."""
+the Dockerfile install from it, and every font file dossiers/typeset.py loads, and the chromium the capture
+worker drives, come from a package on it."""
 
 import re
 import shutil
@@ -24,6 +25,28 @@ def test_the_list_names_libmagic_and_the_font_packages():
     assert len(packages) == len(set(packages))
     for font in typeset.all_fonts():
         assert font.package in packages, font
+
+
+# The browser the capture worker drives (capture/browser.py): Debian's, installed with the product, not a download.
+CHROMIUM = "/usr/bin/chromium"
+
+
+def test_the_list_names_the_chromium_the_capture_worker_drives():
+    assert "chromium" in listed()
+    browser = ROOT / "capture" / "browser.py"
+    if browser.exists():  # the worker names this executable, and no other
+        assert f'"{CHROMIUM}"' in browser.read_text()
+
+
+@pytest.mark.skipif(shutil.which("dpkg") is None, reason="dpkg: a Debian machine")
+def test_the_chromium_executable_belongs_to_a_listed_package():
+    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: run make runtime-deps"
+    result = subprocess.run(["dpkg", "-S", CHROMIUM], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    owners = {name.strip().split(":")[0] for name in result.stdout.split(":", 1)[0].split(",")}
+    assert owners & set(listed()), owners
+    version = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, check=True, timeout=60)
+    assert version.stdout.startswith("Chromium "), version.stdout
 
 
 def _rule(makefile: str, target: str) -> str:

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from referral_tracker.celery import WORKER_QUEUES
+
 pytestmark = pytest.mark.processes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -132,6 +134,7 @@ def site(tmp_path):
     web = start([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env, logs["web"])
     # The worker as `make run` (scripts/devserver.py) starts it, with beat inside it.
     worker_args = ["-A", "referral_tracker", "worker", "--loglevel", "INFO", "--concurrency", "1"]
+    worker_args += ["--queues", WORKER_QUEUES]  # both, as make run's one worker
     worker_args += ["--beat", "--schedule", str(var_dir / "celerybeat-schedule")]
     worker = start([sys.executable, "-m", "celery", *worker_args], env, logs["worker"])
     site = Site(f"http://127.0.0.1:{port}", var_dir, mail_dir, web, worker, logs)
@@ -244,6 +247,9 @@ def test_devserver_stops_web_and_worker_together_on_ctrl_c(tmp_path):
         assert re.search(r"devserver \| web (exited with code 0|stopped by SIGTERM)", text), text
         assert not any(alive(pid) for pid in children.values())
         assert re.search(r"^web \| .*GET /healthz", text, re.MULTILINE), text  # the output, line by line, named
+        # One worker consumes both queues: the default one and the captures' (referral_tracker/celery.py).
+        for queue in WORKER_QUEUES.split(","):
+            assert re.search(rf"^worker \| +\.> {queue} +exchange={queue}\(direct\)", text, re.MULTILINE), text
     finally:
         if process.poll() is None:
             kill_all(process, log)

@@ -44,6 +44,7 @@ from dossiers.tasks import compile_dossier
 from incidents.models import Evidence, Incident, IncidentParty, Party
 from incidents.services import evidence as evidence_services
 from incidents.services import parties as party_services
+from referral_tracker.celery import DEFAULT_QUEUE
 from tests.factories import png_bytes, point_celery_at, upload
 from vault import store
 
@@ -170,6 +171,7 @@ class Workers:
         log = self.tmp_path / f"worker-{name}.log"
         command = [CELERY, "-A", "referral_tracker", "worker", "--concurrency", "1", "--loglevel", "INFO"]
         command += ["--hostname", f"{name}@%h", "--without-mingle", "--without-gossip"]
+        command += ["--queues", DEFAULT_QUEUE]  # as compose's worker: dossiers, not captures
         if beat:
             command += ["--beat", "--schedule", str(self.tmp_path / f"beat-{name}")]
         with log.open("wb") as out:
