@@ -54,6 +54,8 @@ class Action(models.TextChoices):
     EVIDENCE_VIEW = "evidence.view", "viewed an exhibit"
     EVIDENCE_PREVIEW = "evidence.preview", "previewed an exhibit"
     EVIDENCE_DOWNLOAD = "evidence.download", "downloaded an exhibit"
+    EVIDENCE_TIMESTAMP = "evidence.timestamp", "got a trusted timestamp"
+    EVIDENCE_DOWNLOAD_TIMESTAMP = "evidence.download_timestamp", "downloaded an exhibit's timestamp token"
 
     # Dossiers
     DOSSIER_REQUEST = "dossier.request", "made a dossier request"
@@ -66,6 +68,9 @@ class Action(models.TextChoices):
     CAPTURE_REQUEST = "capture.request", "asked for a web page to be captured"
     CAPTURE_RECHECK = "capture.recheck", "asked for a captured web page to be checked again"
     CAPTURE_FAILED = "capture.failed", "could not capture a web page"
+    CAPTURE_DONE = "capture.done", "captured a web page"
+    CAPTURE_DOWNLOAD = "capture.download", "downloaded a file of a web capture"
+    CAPTURE_ARCHIVE_VIEW = "capture.archive_view", "looked at what a web capture archived"
 
     # Statements (the witness statement and the victim personal statement drafts)
     STATEMENT_EDIT = "statement.edit", "changed a statement draft"
@@ -117,6 +122,8 @@ TEMPLATES: dict[Action, str] = {
     Action.EVIDENCE_VIEW: "viewed exhibit {mark}",
     Action.EVIDENCE_PREVIEW: "previewed exhibit {mark}",
     Action.EVIDENCE_DOWNLOAD: "downloaded exhibit {mark}",
+    Action.EVIDENCE_TIMESTAMP: "got a trusted timestamp for exhibit {mark} from {tsa}",
+    Action.EVIDENCE_DOWNLOAD_TIMESTAMP: "downloaded the timestamp token of exhibit {mark}",
     Action.ACCOUNT_LOGIN_FAILED: "failed log-in as {username}",
     Action.ACCOUNT_LOCKED_OUT: "locked out log-ins as {username} after too many failures",
     Action.ACCOUNT_EMAIL_CHANGE: "changed their email address from {old} to {new}",
@@ -163,6 +170,11 @@ WITH_TARGET: dict[Action, tuple[str, ...]] = {
     Action.EVIDENCE_VIEW: ("viewed {target}",),
     Action.EVIDENCE_PREVIEW: ("previewed {target}",),
     Action.EVIDENCE_DOWNLOAD: ("downloaded {target}",),
+    Action.EVIDENCE_TIMESTAMP: (
+        "got a trusted timestamp for {target} from {tsa}",
+        "got a trusted timestamp for {target}",
+    ),
+    Action.EVIDENCE_DOWNLOAD_TIMESTAMP: ("downloaded the timestamp token of {target}",),
     Action.DOSSIER_REQUEST: ("asked for {target}",),
     Action.DOSSIER_DONE: ("finished making {target}",),
     Action.DOSSIER_FAILED: ("could not make {target}",),

@@ -50,6 +50,9 @@ class Capture(models.Model):
     user_agent = models.CharField(max_length=500, blank=True)
     captured_at = models.DateTimeField(null=True, blank=True)
     text_sha256 = models.CharField(max_length=64, blank=True)
+    # The SHA-256 of the WACZ's datapackage.json, which names every file of the archive by its own hash: the
+    # trusted timestamp of the archive is a timestamp of this.
+    manifest_sha256 = models.CharField(max_length=64, blank=True)
     # Re-checks: daily until this day (the first capture only), the last one asked for.
     recheck_until = models.DateField(null=True, blank=True)
     evidence = models.ForeignKey(

@@ -4,7 +4,10 @@ claim token, so a redelivered task does nothing twice. Nothing here imports the 
 its name, to the capture queue, so a slow page never waits in front of a dossier."""
 
 import datetime as dt
+import hashlib
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,12 +18,16 @@ from django.utils import timezone
 from audit import services as audit
 from audit.actions import Action
 from incidents import access
+from incidents.models import Evidence
 from incidents.rules import RULE
+from incidents.services import evidence as evidence_services
+from incidents.services import timestamps as timestamp_services
 from referral_tracker.celery import TASK_TIME_LIMIT, publish
 from referral_tracker.celery import app as celery_app
+from vault import store
 
 from . import guard
-from .models import Capture
+from .models import Capture, CaptureFile
 
 RUN_TASK = "capture.run"  # capture.tasks.run_capture (the coordinator's next step)
 RECHECK_DAYS = (7, 30)
@@ -77,26 +84,49 @@ def capture_request(*, user, case, url: str, note: str = "", incident=None, rech
 
 
 @transaction.atomic
-def capture_recheck(*, user, first: Capture) -> Capture:
-    """Ask for the page of a first capture again: a row of its own, kept in the exhibit's history."""
+def capture_recheck(*, user, first: Capture, scheduled: bool = False, now: dt.datetime | None = None) -> Capture:
+    """Ask for the page of a first capture again: a row of its own, kept in the exhibit's history.
+    `scheduled`: one of the daily re-checks asked for with the first capture (by its requester)."""
     first = first.first or first
+    now = now or timezone.now()
     capture = Capture.objects.create(
         case_id=first.case_id,
         incident_id=first.incident_id,
         first=first,
         url=first.url,
         requested_by=user,
-        heartbeat_at=timezone.now(),
+        requested_at=now,
+        heartbeat_at=now,
     )
     audit.event_record(
         actor=user,
         case_id=first.case_id,
         action=Action.CAPTURE_RECHECK,
         target=capture,
-        details={"url": first.url, "first": first.pk},
+        details={"url": first.url, "first": first.pk, "scheduled": scheduled},
     )
     transaction.on_commit(lambda: capture_enqueue(capture.pk))
     return capture
+
+
+def capture_recheck_due(*, now: dt.datetime | None = None) -> int:
+    """The daily re-checks: each first capture whose re-check days have not ended gets one re-check a day (in
+    its case's time zone), however often this runs. Returns how many were asked for."""
+    now = now or timezone.now()
+    asked = 0
+    due = Capture.objects.filter(first__isnull=True, recheck_until__isnull=False).select_related("case")
+    for first in due.filter(recheck_until__gte=(now - dt.timedelta(days=1)).date()).iterator():
+        today = timezone.localdate(now, first.case.zone)
+        if today > first.recheck_until or today <= timezone.localdate(first.requested_at, first.case.zone):
+            continue
+        with transaction.atomic():
+            Capture.objects.select_for_update().filter(pk=first.pk).first()  # one re-check a day, even run twice
+            start = dt.datetime.combine(today, dt.time.min, tzinfo=first.case.zone)
+            if first.rechecks.filter(requested_at__gte=start).exists():
+                continue
+            capture_recheck(user=first.requested_by, first=first, scheduled=True, now=now)
+            asked += 1
+    return asked
 
 
 def capture_claim(*, capture_id: int) -> str | None:
@@ -121,6 +151,133 @@ def capture_progress(*, capture_id: int, token: str, percent: int, stage: str) -
         Capture.objects.filter(pk=capture_id, status=Capture.Status.RUNNING, claim_token=token).update(
             progress=max(1, min(99, percent)), stage=stage, heartbeat_at=timezone.now()
         )
+    )
+
+
+@dataclass
+class Answer:
+    """What the address answered, as the worker found it (the fields of a finished row)."""
+
+    outcome: str
+    message: str
+    final_url: str = ""
+    http_status: int | None = None
+    title: str = ""
+    user_agent: str = ""
+    captured_at: dt.datetime | None = None
+    text: str = ""
+    manifest_sha256: str = ""
+
+
+@dataclass
+class KeptFile:
+    """One file of the capture, already in the store (vault.store.store_stream)."""
+
+    role: str
+    name: str
+    content_type: str
+    stored: object  # vault.store.Stored
+
+
+def _exhibit_description(capture: Capture, answer: Answer) -> str:
+    what = f"Web page “{answer.title.strip()}”" if answer.title.strip() else "Web page"
+    lines = [f"{what} at {capture.url}, captured by this site's server."]
+    if answer.final_url and answer.final_url != capture.url:
+        lines.append(f"It was sent on to {answer.final_url}.")
+    if capture.note:
+        lines.append(capture.note)
+    return "\n".join(lines)[:5000]
+
+
+def capture_finish(
+    *, capture_id: int, token: str, answer: Answer, files: Sequence[KeptFile], screenshot=None
+) -> Capture | None:
+    """Record what the address answered and the files the capture made; the first capture that reached the
+    page becomes an exhibit (the screenshot, `screenshot` being its own stored copy from
+    vault.store.store_upload). None if the claim was lost (the caller removes the files: they are nobody's)."""
+    with transaction.atomic():
+        capture = (
+            Capture.objects.select_for_update(of=("self",))
+            .select_related("case", "incident", "first", "requested_by")
+            .filter(pk=capture_id, status=Capture.Status.RUNNING, claim_token=token)
+            .first()
+        )
+        if capture is None:
+            return None
+        now = timezone.now()
+        capture.status, capture.progress, capture.stage, capture.finished_at = Capture.Status.DONE, 100, "Done", now
+        capture.outcome, capture.message = answer.outcome, answer.message[:2000]
+        capture.final_url = answer.final_url[:2000]
+        capture.http_status = answer.http_status
+        capture.title, capture.user_agent = answer.title[:500], answer.user_agent[:500]
+        capture.captured_at = answer.captured_at or now
+        captured = answer.outcome == Capture.Outcome.CAPTURED
+        capture.text_sha256 = hashlib.sha256(answer.text.encode()).hexdigest() if captured else ""
+        capture.manifest_sha256 = answer.manifest_sha256
+        capture.save()
+        CaptureFile.objects.bulk_create(
+            CaptureFile(
+                capture=capture,
+                role=kept.role,
+                name=kept.name,
+                content_type=kept.content_type,
+                size=kept.stored.size,
+                sha256=kept.stored.sha256,
+                storage_name=kept.stored.storage_name,
+            )
+            for kept in files
+        )
+        first = capture.first or capture
+        exhibit = None
+        if captured and screenshot is not None and first.evidence_id is None:
+            exhibit = evidence_services.evidence_from_stored(
+                user=capture.requested_by,
+                case=capture.case,
+                kind=Evidence.Kind.WEB_PAGE,
+                description=_exhibit_description(capture, answer),
+                stored=screenshot,
+                original_name="page.png",
+                source_url=capture.url,
+                obtained_at=timezone.localdate(capture.captured_at, capture.case.zone),
+                obtained_from="Captured by this site's server",
+                incidents=[capture.incident] if capture.incident else [],
+            ).evidence
+            Capture.objects.filter(pk=first.pk).update(evidence=exhibit)
+            if first.pk == capture.pk:
+                capture.evidence = exhibit
+        elif screenshot is not None:
+            store.discard(capture.case_id, screenshot.storage_name)
+            if screenshot.preview_name:
+                store.discard(capture.case_id, screenshot.preview_name)
+        audit.event_record(
+            actor=capture.requested_by,
+            case_id=capture.case_id,
+            action=Action.CAPTURE_DONE,
+            target=capture,
+            details={
+                "url": capture.url,
+                "outcome": capture.outcome,
+                "http_status": capture.http_status,
+                "final_url": capture.final_url,
+                "first": capture.first_id,
+                "exhibit": exhibit.mark if exhibit else None,
+                "files": {kept.role: kept.stored.sha256 for kept in files},
+                "manifest_sha256": capture.manifest_sha256,
+            },
+        )
+        if capture.manifest_sha256:  # the archive's trusted timestamp, asked for once this commits
+            timestamp_services.timestamp_later(case_id=capture.case_id, sha256=capture.manifest_sha256)
+    return capture
+
+
+def capture_access_record(*, user, capture: Capture, role: str, listing: bool = False) -> None:
+    """Every look at a capture's files goes in the audit trail, as every look at an exhibit does."""
+    audit.event_record(
+        actor=user,
+        case_id=capture.case_id,
+        action=Action.CAPTURE_ARCHIVE_VIEW if listing else Action.CAPTURE_DOWNLOAD,
+        target=capture,
+        details={"role": role, "url": capture.url, "exhibit": capture.evidence.mark if capture.evidence else None},
     )
 
 

@@ -27,6 +27,7 @@ from django.utils.text import get_valid_filename
 from audit.actions import Action
 from audit.models import case_chain
 from audit.verify import verify_chain
+from capture import queries as capture_queries
 from casework import offences
 from casework.queries.offences import case_today, checklist_for_party
 from casework.queries.statements import statement_doc, statement_for_case
@@ -37,6 +38,7 @@ from incidents.queries.evidence import case_exhibits, exhibit_incident_ids
 from incidents.queries.incidents import incident_links, incident_rows, when_text, withdrawn_in_period
 from incidents.queries.parties import case_parties
 from incidents.queries.references import case_references
+from incidents.queries.timestamps import case_timestamps
 from vault import store
 from vault.downloads import spreadsheet_safe  # manifest.csv's cells: no formula runs
 
@@ -170,6 +172,8 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
 
     exhibits = case_exhibits(case)
     cited_by = exhibit_incident_ids(case)
+    stamps = case_timestamps(case)
+    histories = capture_queries.case_histories(case)
     exhibit_entries = []
     for ex in exhibits:
         cited = [
@@ -191,6 +195,8 @@ def snapshot(dossier: Dossier) -> tuple[pdf.DossierData, list[Evidence]]:
                 source_url=ex.source_url,
                 withdrawn=ex.withdrawn_reason if ex.is_withdrawn else "",
                 incidents=", ".join(cited),
+                timestamped=_timestamped(stamps.get(ex.sha256) if ex.sha256 else None, case),
+                web_history=[_checked(entry, case) for entry in histories.get(ex.pk, ())],
             )
         )
 
@@ -480,6 +486,21 @@ class _Stages:
     def finish(self) -> dict[str, float]:
         self._lap()
         return self.timings
+
+
+def _checked(entry, case: Case) -> str:
+    """One check of a captured web page, for the exhibit list: when, what it was, what the address answered."""
+    when = _local(entry.when, case).strftime("%-d %b %Y %H:%M %Z")
+    message = entry.capture.error if entry.state == "failed" else entry.capture.message
+    return f"{when}: {entry.label}." + (f" {message}" if message and entry.state != "waiting" else "")
+
+
+def _timestamped(stamp, case: Case) -> str:
+    """The exhibit list's line for a trusted timestamp of an exhibit's hash ("" for none)."""
+    if stamp is None:
+        return ""
+    when = _local(stamp.timestamped_at, case).strftime("%-d %b %Y %H:%M:%S %Z")
+    return f"timestamped by {stamp.tsa_name or stamp.tsa_url} at {when}"
 
 
 def _sign(unsigned: Path, signed: Path, *, reason: str) -> None:

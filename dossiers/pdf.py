@@ -130,6 +130,9 @@ class ExhibitEntry:
     incidents: str
     image: bytes | None = None  # the downscaled preview, for photos printed inline
     appendix: ExhibitText | None = None  # its text (a letter, an email, a note), for the appendix
+    timestamped: str = ""  # "timestamped by <TSA> at <time>": its hash's RFC 3161 token, if it has one
+    # A web page captured by the server: each check of it ("4 Mar 2026 14:02 GMT: Gone. The address answered ...").
+    web_history: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -960,7 +963,15 @@ def build_story(
             plain(f"{ex.kind}\n{ex.content_type}\n{ex.size}", st["small"]),
         ]
         fingerprint = p(f"<font name='Body-Bold'>SHA-256</font> {escape(sha)}", st["mono"])
-        story.append(Row([list(zip(details, widths, strict=True)), [(fingerprint, width)]], page_height=height))
+        rows = [list(zip(details, widths, strict=True)), [(fingerprint, width)]]
+        if ex.timestamped:
+            rows.append([(plain(ex.timestamped, st["small"]), width)])
+        if ex.web_history:
+            lines = "\n".join(ex.web_history)
+            rows.append(
+                [(plain(r(f"History of this web page, as checked by the server:\n{lines}"), st["small"]), width)]
+            )
+        story.append(Row(rows, page_height=height))
 
     # Photos
     photos = [ex for ex in data.exhibits if ex.image and not ex.withdrawn]

@@ -7,9 +7,12 @@ set-up), and pyHanko alone takes about half a second and some 45 MB to import.
 
 import datetime as dt
 import functools
+import logging
 from pathlib import Path
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 class SigningUnavailable(Exception):
@@ -131,13 +134,18 @@ def _load_signer(key: str, cert: str, key_mtime: int, cert_mtime: int, passphras
     )
 
 
-def sign_pdf(source, destination, *, reason: str, location: str = "") -> None:
-    """Add a PAdES (B-B) signature to the PDF in `source` (binary file), writing to `destination`."""
+def sign_pdf(source, destination, *, reason: str, location: str = "") -> str:
+    """Sign the PDF in `source` (binary file), writing to `destination` (a seekable binary file).
+
+    PAdES B-T (the signature carries an RFC 3161 timestamp) from the first authority in TSA_URLS that answers;
+    PAdES B-B, as without TSA_URLS, if none does, with a warning in the log: a dossier is never refused for an
+    authority's outage. Returns the URL of the authority that timestamped the signature, or ""."""
     # Imported here, not above: see the module's docstring.
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.timestamps import TimestampRequestError
+    from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 
-    writer = IncrementalPdfFileWriter(source)
     meta = signers.PdfSignatureMetadata(
         field_name="Signature1",
         reason=reason,
@@ -145,7 +153,29 @@ def sign_pdf(source, destination, *, reason: str, location: str = "") -> None:
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
-    signers.sign_pdf(writer, meta, signer=_signer(), output=destination)
+    signer = _signer()
+    start = source.tell()
+
+    def sign(timestamper) -> None:
+        source.seek(start)
+        destination.seek(0)
+        destination.truncate()
+        signers.sign_pdf(
+            IncrementalPdfFileWriter(source), meta, signer=signer, timestamper=timestamper, output=destination
+        )
+
+    failures = []
+    for url in settings.TSA_URLS:
+        try:
+            sign(RequestsHTTPTimeStamper(url, timeout=settings.TSA_TIMEOUT_SECONDS))
+        except (TimestampRequestError, OSError) as error:
+            failures.append(f"{url}: {error}")
+            continue
+        return url
+    if failures:
+        logger.warning("Signed without a timestamp (PAdES B-B): no time-stamping authority answered: %s", failures)
+    sign(None)
+    return ""
 
 
 def certificate_subject() -> dict[str, str] | None:

@@ -1,5 +1,6 @@
-"""The case file's periodic task: the owners' email about what others did on their cases (beat runs it every
-DIGEST_SWEEP_SECONDS; referral_tracker/celery.py)."""
+"""The case file's tasks: the owners' email about what others did on their cases (beat runs it every
+DIGEST_SWEEP_SECONDS; referral_tracker/celery.py), and the trusted timestamp of an exhibit's hash with its
+sweep (beat, every TIMESTAMP_SWEEP_SECONDS)."""
 
 import datetime as dt
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from .queries import notifications as notification_queries
 from .services import notifications as notification_services
+from .services import timestamps as timestamp_services
 
 # The first email covers at most this much (the hour before), and none reaches further back than a day
 # (for example after the digest was switched back on).
@@ -35,3 +37,14 @@ def send_digests() -> int:
         ):
             sent += 1
     return sent
+
+
+@shared_task(name=timestamp_services.TIMESTAMP_TASK, soft_time_limit=120, time_limit=150)
+def timestamp(timestamp_id: int) -> bool:
+    """Get the row's trusted timestamp; an authority that does not answer leaves it to the sweep."""
+    return timestamp_services.timestamp_run(timestamp_id=timestamp_id)
+
+
+@shared_task(name=timestamp_services.SWEEP_TASK)
+def timestamp_sweep() -> dict:
+    return timestamp_services.timestamp_sweep()

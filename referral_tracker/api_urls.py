@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from capture.api import CaptureViewSet
 from casework.api import offences as checklists
 from casework.api import statements
 from dossiers.api import DossierViewSet
@@ -75,6 +76,19 @@ urlpatterns = [
         list_methods=LIST_CREATE,
         detail_methods=READ,
         extra=[("pdf", "get"), ("pack", "get")],
+    ),
+    *routes(
+        "captures",
+        CaptureViewSet,
+        "capture",
+        list_methods=LIST_CREATE,
+        detail_methods=READ,
+        extra=[("recheck", "post")],
+    ),
+    path(
+        "cases/<int:case_id>/captures/<int:pk>/files/<slug:role>/",
+        CaptureViewSet.as_view({"get": "file"}, detail=True),
+        name="capture-file",
     ),
     path(
         "cases/<int:case_id>/parties/<int:pk>/checklist/",

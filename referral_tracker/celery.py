@@ -80,6 +80,13 @@ def configure(app: Celery) -> None:
             "dossier-sweep": {"task": "dossiers.sweep", "schedule": float(settings.DOSSIER_SWEEP_SECONDS)},
             "accounts-sweep": {"task": "accounts.sweep", "schedule": float(settings.ACCOUNTS_SWEEP_SECONDS)},
             "activity-digest": {"task": "incidents.digest", "schedule": float(settings.DIGEST_SWEEP_SECONDS)},
+            "timestamp-sweep": {
+                "task": "incidents.timestamp_sweep",
+                "schedule": float(settings.TIMESTAMP_SWEEP_SECONDS),
+            },
+            "capture-sweep": {"task": "capture.sweep", "schedule": float(settings.DOSSIER_SWEEP_SECONDS)},
+            # Hourly; each first capture gets at most one re-check a day (capture_recheck_due).
+            "capture-recheck": {"task": "capture.recheck_due", "schedule": 3600.0},
         },
     )
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "capture",
     "dossiers",
     "ops",
+    "vault",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,12 @@ DIGEST_MIN_SECONDS = env.int("DIGEST_MIN_SECONDS", default=3600)
 SIGNING_KEY_FILE = Path(env.str("SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "signing-key.pem")))
 SIGNING_CERT_FILE = Path(env.str("SIGNING_CERT_FILE", default=str(VAR_DIR / "keys" / "signing-cert.pem")))
 SIGNING_KEY_PASSPHRASE = env.str("SIGNING_KEY_PASSPHRASE", default="")
+# RFC 3161 time-stamping authorities (issue 17), tried in order: every new exhibit's SHA-256 gets a token, and
+# dossiers are signed PAdES B-T. Empty (the embedded default, which has no internet): nothing is timestamped and
+# the exhibit page says so. TIMESTAMP_SWEEP_SECONDS: how often beat retries tokens an authority did not give.
+TSA_URLS = env.list("TSA_URLS", default=[])
+TSA_TIMEOUT_SECONDS = env.float("TSA_TIMEOUT_SECONDS", default=10.0)
+TIMESTAMP_SWEEP_SECONDS = env.int("TIMESTAMP_SWEEP_SECONDS", default=600)
 # The site's public address, e.g. https://records.example.org: the links in emails and the address printed
 # on dossiers for checking a copy. Required in production (`check --deploy` fails without it, ops/checks.py);
 # in development it is the address `make run` serves on, http://127.0.0.1:PORT, for the web server and the

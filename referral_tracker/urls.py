@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("cases/", include("incidents.urls")),
     path("cases/", include("casework.urls")),
+    path("cases/", include("capture.urls")),
     path("", include("dossiers.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include((api_urls.urlpatterns, "api"))),

@@ -94,3 +94,28 @@ def broker_stopped(monkeypatch):
     finally:
         monkeypatch.undo()
         point_celery_at(previous)
+
+
+@pytest.fixture(scope="session")
+def _tsa_authority(tmp_path_factory):
+    from tests.tsa import make_authority
+
+    return make_authority(tmp_path_factory.mktemp("tsa"))
+
+
+@pytest.fixture
+def tsa(settings, _tsa_authority):
+    """A real RFC 3161 time-stamping authority on loopback (`openssl ts -reply`; tests/tsa.py), set as TSA_URLS.
+
+    Yields the LoopbackTSA: .url, .ca_file (the root, for `openssl ts -verify -CAfile`), .tsa_cert / .untrusted,
+    .name, .requests (POSTs received); .failing = 500 makes it answer 500, .stop() / .start() close and reopen
+    its port."""
+    from tests.tsa import LoopbackTSA
+
+    server = LoopbackTSA(_tsa_authority)
+    settings.TSA_URLS = [server.url]
+    settings.TSA_TIMEOUT_SECONDS = 5.0
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -16,6 +16,7 @@ from vault import store
 from .. import access
 from ..models import Case, Evidence, EvidenceNote, Incident
 from ..rules import CONFLICT, blank
+from . import timestamps as timestamp_services
 
 
 def clean_file_name(name: str) -> str:
@@ -59,6 +60,36 @@ def evidence_attach(
     if uploaded_file is None and not source_url:
         raise ValidationError("Choose a file, or give the link where it was.")
     stored = store.store_upload(case, uploaded_file) if uploaded_file is not None else None
+    return evidence_from_stored(
+        user=user,
+        case=case,
+        kind=kind,
+        description=description,
+        stored=stored,
+        original_name=uploaded_file.name if stored else "",
+        source_url=source_url,
+        obtained_at=obtained_at,
+        obtained_from=obtained_from,
+        incidents=incidents,
+    )
+
+
+def evidence_from_stored(
+    *,
+    user,
+    case: Case,
+    kind: str,
+    description: str,
+    stored: store.Stored | None,
+    original_name: str = "",
+    source_url: str = "",
+    obtained_at: dt.date | None = None,
+    obtained_from: str = "",
+    incidents: Sequence[Incident] = (),
+) -> Attached:
+    """Make bytes already in the store (an upload, a web capture's screenshot) the case's next exhibit, or link
+    the exhibit that already holds the same bytes. A stored file that does not become an exhibit is removed."""
+    access.require_same_case(case, incidents, "incident")
     try:
         with transaction.atomic():
             # The case's row lock serialises uploads to this case: the duplicate check
@@ -97,7 +128,7 @@ def evidence_attach(
                 obtained_at=obtained_at,
                 obtained_from=obtained_from.strip(),
                 uploaded_by=user,
-                original_name=clean_file_name(uploaded_file.name) if stored else "",
+                original_name=clean_file_name(original_name) if stored else "",
                 content_type=stored.content_type if stored else "",
                 size=stored.size if stored else 0,
                 sha256=stored.sha256 if stored else "",
@@ -118,6 +149,8 @@ def evidence_attach(
                     "incidents": [i.pk for i in incidents],
                 },
             )
+            if stored is not None:  # a trusted timestamp of its hash, asked for once this commits (no TSA: none)
+                timestamp_services.timestamp_later(case_id=case.pk, sha256=evidence.sha256)
     except BaseException:
         if stored is not None:
             _discard(case, stored)

@@ -17,6 +17,7 @@ from ..forms.evidence import EvidenceEditForm, EvidenceForm, WithdrawForm
 from ..models import Evidence
 from ..pages import case_context, form_errors
 from ..queries import evidence as queries
+from ..queries import timestamps as timestamp_queries
 from ..services import evidence as services
 from ..services.activity import page_view_record
 
@@ -91,7 +92,12 @@ def evidence_detail(request: HttpRequest, case_id: int, evidence_id: int) -> Htt
     return render(
         request,
         "incidents/evidence_detail.html",
-        case_context(membership, evidence=evidence, withdraw_form=WithdrawForm()),
+        case_context(
+            membership,
+            evidence=evidence,
+            withdraw_form=WithdrawForm(),
+            timestamp=timestamp_queries.exhibit_timestamp(evidence),
+        ),
     )
 
 
@@ -147,11 +153,23 @@ def evidence_withdraw(request: HttpRequest, case_id: int, evidence_id: int) -> H
 @require_safe
 @login_required
 def evidence_download(request: HttpRequest, case_id: int, evidence_id: int) -> StreamingHttpResponse:
-    """The original file, decrypted. Inline only for images sniffed as PNG, JPEG, GIF or WebP."""
+    """The original file, decrypted. Inline only for images sniffed as PNG, JPEG, GIF or WebP. With ?token=1,
+    its trusted timestamp instead: `<mark>.tsr`, the RFC 3161 reply that `openssl ts -verify` reads."""
     membership = access.require(request.user, case_id)
     evidence = _evidence(membership, evidence_id)
     if not evidence.has_file:
         raise Http404("This exhibit is a link with no file.")
+    if request.GET.get("token") == "1":
+        reply = timestamp_queries.exhibit_token_reply(evidence)
+        if reply is None:
+            raise Http404("This exhibit has no trusted timestamp yet.")
+        services.evidence_access_record(user=request.user, evidence=evidence, action="download_timestamp")
+        return file_response(
+            [reply],
+            filename=f"{evidence.mark.replace('/', '-')}.tsr",
+            content_type="application/timestamp-reply",
+            size=len(reply),
+        )
     inline = request.GET.get("inline") == "1" and filetypes.is_inline_image(evidence.content_type)
     services.evidence_access_record(user=request.user, evidence=evidence, action="download")
     return file_response(

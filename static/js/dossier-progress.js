@@ -1,10 +1,10 @@
-// Poll each unfinished dossier's status and move its progress bar; reload once it is finished.
+// Poll each unfinished dossier's (or web capture's) status and move its progress bar; reload once it is finished.
 (function () {
   "use strict";
-  var items = document.querySelectorAll('[data-dossier-status][data-finished="0"]');
+  var items = document.querySelectorAll('[data-dossier-status][data-finished="0"], [data-capture-status][data-finished="0"]');
   if (!items.length || !window.fetch) { return; }
   function poll(item) {
-    fetch(item.getAttribute("data-dossier-status"), { credentials: "same-origin", cache: "no-store" })
+    fetch(item.getAttribute("data-dossier-status") || item.getAttribute("data-capture-status"), { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.json(); })
       .then(function (status) {
         var bar = item.querySelector("progress");

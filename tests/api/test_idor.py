@@ -28,6 +28,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from accounts import services as account_services
 from audit.models import AuditEvent
+from capture.models import Capture, CaptureFile
 from dossiers import services as dossier_services
 from dossiers.models import Dossier
 from incidents.models import (
@@ -48,6 +49,7 @@ from incidents.services import references as reference_services
 from referral_tracker import api_urls
 from tests.attack.report import tally
 from tests.factories import UserFactory, log_incident, make_case, png_bytes, upload
+from vault import store
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +88,8 @@ class Route:
             kwargs["case_id"] = case_id
         if self.has_pk:
             kwargs["pk"] = pk
+        if "role" in self.kwargs:  # a capture's file
+            kwargs["role"] = "text"
         return reverse(self.name, kwargs=kwargs)
 
     def __repr__(self) -> str:
@@ -158,6 +162,7 @@ def _fill(case, owner, *, word: str, colour_base: int) -> None:
     evidence_services.evidence_withdraw(user=owner, evidence=files[1], reason=f"{word} wrong file")
     dossier_services.dossier_request(user=owner, case=case, options={"audience": "police"})
     done = dossier_services.dossier_request(user=owner, case=case, options={"audience": "own_record"})
+    _capture(case, owner, word=word)
     Dossier.objects.filter(pk=done.pk).update(
         status=Dossier.Status.DONE,
         progress=100,
@@ -166,6 +171,24 @@ def _fill(case, owner, *, word: str, colour_base: int) -> None:
         sha256="a" * 64,
         finished_at=timezone.now(),
     )
+
+
+def _capture(case, owner, *, word: str) -> None:
+    """A finished web capture with its text file, and a re-check of it."""
+    first = Capture.objects.create(
+        case=case, requested_by=owner, url=f"https://{word}.example/post", status="done", outcome="captured"
+    )
+    stored = store.store_stream(case, [f"{word} page text".encode()])
+    CaptureFile.objects.create(
+        capture=first,
+        role="text",
+        name="page.txt",
+        content_type="text/plain",
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_name=stored.storage_name,
+    )
+    Capture.objects.create(case=case, requested_by=owner, url=first.url, first=first)
 
 
 # Every model with rows that belong to a case, and how to find a case's rows of it.
@@ -180,6 +203,8 @@ CASE_ROWS = {
     AgencyReference: "case_id",
     Evidence: "case_id",
     Dossier: "case_id",
+    Capture: "case_id",
+    CaptureFile: "capture__case_id",
     AuditEvent: "case_id",
 }
 
@@ -242,6 +267,7 @@ def _body_for(model) -> dict:
         Incident: {"kind": "online_post", "occurred_at": when, "narrative": "probe"},
         Evidence: {"kind": "web_page", "description": "probe", "source_url": "https://probe.example/", "reason": "x"},
         Dossier: {"audience": "police"},
+        Capture: {"url": "https://probe.example/"},
         Case: {"title": "probe"},
     }.get(model, {})
 

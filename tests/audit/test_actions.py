@@ -22,7 +22,7 @@ NOT_APPS = {"tests", "node_modules", "static", "templates", "docs", "var"}
 # Every expansion of each f-string action, written out: a new value passed in must be added here
 # (and to audit.actions) or the walk below fails.
 EXPANSIONS = {
-    "evidence.{action}": {"evidence.view", "evidence.preview", "evidence.download"},
+    "evidence.{action}": {"evidence.view", "evidence.preview", "evidence.download", "evidence.download_timestamp"},
     "dossier.download_{what}": {"dossier.download_pdf", "dossier.download_pack"},
 }
 

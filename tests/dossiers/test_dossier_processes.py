@@ -167,11 +167,11 @@ class Workers:
     started: list[tuple[str, subprocess.Popen, Path]] = field(default_factory=list)
     killed: set[str] = field(default_factory=set)
 
-    def start(self, name: str, *, beat: bool) -> tuple[subprocess.Popen, Path]:
+    def start(self, name: str, *, beat: bool, queues: str = DEFAULT_QUEUE) -> tuple[subprocess.Popen, Path]:
         log = self.tmp_path / f"worker-{name}.log"
         command = [CELERY, "-A", "referral_tracker", "worker", "--concurrency", "1", "--loglevel", "INFO"]
         command += ["--hostname", f"{name}@%h", "--without-mingle", "--without-gossip"]
-        command += ["--queues", DEFAULT_QUEUE]  # as compose's worker: dossiers, not captures
+        command += ["--queues", queues]  # by default as compose's worker: dossiers, not captures
         if beat:
             command += ["--beat", "--schedule", str(self.tmp_path / f"beat-{name}")]
         with log.open("wb") as out:

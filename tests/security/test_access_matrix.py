@@ -5,12 +5,15 @@ for its classification) without anyone remembering to add it.
 """
 
 import datetime as dt
+import io
 import re
+import zipfile
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from capture.models import Capture, CaptureFile
 from casework.services.statements import statement_get_or_start
 from dossiers.models import Dossier
 from incidents.models import Invitation, Membership
@@ -92,6 +95,16 @@ NEEDS = {
     "api:dossier-pdf": ("GET", X),
     "api:dossier-pack": ("GET", X),
     "api:audit-list": ("GET", V),
+    "api:capture-list": ("POST", E),
+    "api:capture-detail": ("GET", V),
+    "api:capture-recheck": ("POST", E),
+    "api:capture-file": ("GET", V),
+    "capture:capture_list": ("POST", E),
+    "capture:capture_detail": ("GET", V),
+    "capture:capture_status": ("GET", V),
+    "capture:capture_recheck": ("POST", E),
+    "capture:capture_archive": ("GET", V),
+    "capture:capture_file": ("GET", V),
     "api:statement-witness": ("GET", V),
     "api:statement-victim": ("GET", V),
     "api:party-checklist": ("GET", V),
@@ -113,6 +126,7 @@ API_PK = {
     "incidents": "incident",
     "evidence": "evidence",
     "dossiers": "dossier",
+    "captures": "capture",
     "cases": "case",
 }
 
@@ -163,6 +177,26 @@ def _finished_dossier(case, owner) -> Dossier:
     )
 
 
+def _finished_capture(case, owner) -> Capture:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as wacz:
+        wacz.writestr("datapackage.json", "{}")
+    stored = store.store_stream(case, [archive.getvalue()])
+    capture = Capture.objects.create(
+        case=case, requested_by=owner, url="https://example.org/", status="done", outcome="captured"
+    )
+    CaptureFile.objects.create(
+        capture=capture,
+        role="wacz",
+        name="page.wacz",
+        content_type="application/wacz",
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_name=stored.storage_name,
+    )
+    return capture
+
+
 @pytest.fixture
 def world(case, owner, editor, advocate, viewer, outsider):
     incident = log_incident(case, owner, new_suspect="troll99")
@@ -188,6 +222,8 @@ def world(case, owner, editor, advocate, viewer, outsider):
         "comment": comment_add(user=owner, case=case, body="A note.").pk,
         "dossier": _finished_dossier(case, owner).pk,
         "kind": "witness",  # a statement's kind (casework:statement ...)
+        "capture": _finished_capture(case, owner).pk,
+        "role": "wacz",  # a capture's file (capture:capture_file ...)
     }
     ids["paragraph"] = statement_get_or_start(case=case, kind="witness", by=owner).paragraphs.get().pk
     # The strangers: never a member, removed, invited but expired, invited but cancelled.
