@@ -68,9 +68,15 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = get_user_model()
-        fields = ["full_name", "initials", "time_zone", "digest_enabled"]
-        labels = {"digest_enabled": "Email me when others act on my cases"}
-        help_texts = {"digest_enabled": "At most one email an hour, saying what others did on cases you own."}
+        fields = ["full_name", "initials", "time_zone", "digest_enabled", "deadline_reminders_enabled"]
+        labels = {
+            "digest_enabled": "Email me when others act on my cases",
+            "deadline_reminders_enabled": "Email me before a deadline",
+        }
+        help_texts = {
+            "digest_enabled": "At most one email an hour, saying what others did on cases you own.",
+            "deadline_reminders_enabled": "At most one email a day: 7 days before, the day before and on the day.",
+        }
 
     def clean_initials(self) -> str:
         initials = self.cleaned_data["initials"].strip().upper()

@@ -60,6 +60,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # One email at most an hour telling the owner what members did on their cases; switchable off.
     digest_enabled = models.BooleanField("email me when others act on my cases", default=True)
     digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The daily email before a deadline (casework/services/reminders.py); switchable off.
+    deadline_reminders_enabled = models.BooleanField("email me before a deadline", default=True)
 
     objects = UserManager()
 

@@ -83,7 +83,15 @@ def user_sign_up(*, email: str, full_name: str, password: str, initials: str = "
 
 
 @transaction.atomic
-def user_profile_update(*, user, full_name: str, initials: str, time_zone: str, digest_enabled: bool | None = None):
+def user_profile_update(
+    *,
+    user,
+    full_name: str,
+    initials: str,
+    time_zone: str,
+    digest_enabled: bool | None = None,
+    deadline_reminders_enabled: bool | None = None,
+):
     user.full_name = full_name.strip()
     user.initials = initials.upper()
     user.time_zone = time_zone
@@ -91,6 +99,9 @@ def user_profile_update(*, user, full_name: str, initials: str, time_zone: str, 
     if digest_enabled is not None:
         user.digest_enabled = digest_enabled
         fields.append("digest_enabled")
+    if deadline_reminders_enabled is not None:
+        user.deadline_reminders_enabled = deadline_reminders_enabled
+        fields.append("deadline_reminders_enabled")
     user.save(update_fields=fields)
     audit.event_record(actor=user, action=Action.ACCOUNT_PROFILE_UPDATE, target=user)
     return user

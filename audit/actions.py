@@ -74,6 +74,12 @@ class Action(models.TextChoices):
 
     # Statements (the witness statement and the victim personal statement drafts)
     STATEMENT_EDIT = "statement.edit", "changed a statement draft"
+    LETTER_START = "letter.start", "started a letter"
+    LETTER_EDIT = "letter.edit", "changed a letter"
+    LETTER_FINAL = "letter.final", "made a letter final"
+    LETTER_SENT = "letter.sent", "marked a letter as sent"
+    LETTER_ANSWER = "letter.answer", "logged the answer to a letter"
+    DEADLINE_EXTEND = "deadline.extend", "noted that an organisation extended its deadline"
     STATEMENT_MAKER = "statement.maker", "changed the statement maker's details"
     STATEMENT_REGENERATE = "statement.regenerate", "brought a statement draft up to date with the record"
 
@@ -93,6 +99,9 @@ class Action(models.TextChoices):
     ACCOUNT_SESSION_END = "account.session_end", "ended one of their sessions"
     ACCOUNT_QUICK_EXIT = "account.quick_exit", "left quickly with quick exit"
     ACCOUNT_DIGEST_SENT = "account.digest_sent", "was sent an email about activity on their cases"
+    ACCOUNT_DEADLINE_DIGEST_SENT = "account.deadline_digest_sent", "was sent an email about deadlines coming up"
+    ACCOUNT_CALENDAR_FEED_CREATE = "account.calendar_feed_create", "made a private calendar link for their deadlines"
+    ACCOUNT_CALENDAR_FEED_REVOKE = "account.calendar_feed_revoke", "turned off their private calendar link"
     ACCOUNT_REAUTHENTICATED = "account.reauthenticated", "confirmed their password or code"
     ACCOUNT_REAUTH_FAILED = "account.reauth_failed", "failed to confirm their password or code"
     ACCOUNT_TWO_FACTOR_ON = "account.two_factor_on", "turned on two-step verification"
@@ -201,6 +210,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "references": ("the reference numbers", "the reference numbers"),
     "evidence": ("the exhibits", "the exhibits"),
     "dossiers": ("the dossiers", "the dossiers"),
+    "letters": ("the letters", "the letters"),
+    "letter": ("the letter {target}", "a letter"),
     "sharing": ("who the case is shared with", "who the case is shared with"),
     "settings": ("the case settings", "the case settings"),
     "activity": ("the activity log", "the activity log"),
@@ -214,6 +225,7 @@ GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("exhibits", "Exhibits", ("evidence.", "capture.")),
     ("people", "People and references", ("party.", "reference.")),
     ("dossiers", "Dossiers and statements", ("dossier.", "statement.")),
+    ("letters", "Letters and deadlines", ("letter.", "deadline.")),
     ("sharing", "Sharing", ("membership.", "invitation.")),
     ("pages", "Looking at pages", ("view",)),
     ("account", "The case and accounts", ("case.", "child.", "account.", "activity.")),

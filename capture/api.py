@@ -30,12 +30,12 @@ class CaptureFileSerializer(rest.ModelSerializer):
 
 
 class HistorySerializer(rest.Serializer):
-    id = serializers.IntegerField(source="capture.pk")
-    state = serializers.ChoiceField(choices=list(queries.LABELS))
-    label = serializers.CharField()
-    when = serializers.DateTimeField()
-    http_status = serializers.IntegerField(source="capture.http_status", allow_null=True)
-    message = serializers.CharField(source="capture.message")
+    id = serializers.IntegerField(source="capture.pk", read_only=True)
+    state = serializers.ChoiceField(choices=list(queries.LABELS), read_only=True)
+    label = serializers.CharField(read_only=True)
+    when = serializers.DateTimeField(read_only=True)
+    http_status = serializers.IntegerField(source="capture.http_status", allow_null=True, read_only=True)
+    message = serializers.CharField(source="capture.message", read_only=True)
     changed_lines = serializers.SerializerMethodField()
 
     def get_changed_lines(self, entry) -> list[str]:
@@ -43,8 +43,7 @@ class HistorySerializer(rest.Serializer):
 
 
 class CaptureSerializer(rest.ModelSerializer):
-    url = serializers.CharField(
-        max_length=4000,
+    url = rest.WebAddressField(
         help_text="An http or https address. One the server would never fetch (a private network, a user name "
         "in it) is refused with the reason (422).",
     )
@@ -57,6 +56,10 @@ class CaptureSerializer(rest.ModelSerializer):
         write_only=True,
         help_text=f"Check the page again every day for this many days: {' or '.join(map(str, services.RECHECK_DAYS))} "
         "(any other number is refused with the reason, 422).",
+    )
+    final_url = serializers.CharField(read_only=True, help_text="Where the page was after its redirects.")
+    outcome = serializers.ChoiceField(
+        choices=Capture.Outcome.choices, allow_blank=True, read_only=True, help_text="Blank until it is done."
     )
     exhibit = serializers.CharField(source="evidence.mark", read_only=True, allow_null=True, default=None)
     files = CaptureFileSerializer(many=True, read_only=True)

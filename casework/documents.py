@@ -40,3 +40,23 @@ class StatementDoc:
     references: tuple[str, ...] = ()  # police references of the case ("Crime ref 12/34567/26"), for the URN line
     dated: date | None = None  # the date printed beside the signature; None leaves it to be written by hand
     revision: int = 0
+
+
+@dataclass(frozen=True)
+class LetterDoc:
+    """A letter as it is printed (dossiers/letter_pdf.py, letter_docx.py), made by casework.letter_text.letter_doc
+    from a filled template: every text already in its words, a draft's missing values already "[in brackets]"."""
+
+    title: str  # the template's title, the file's properties ("Subject access request to children's services")
+    sender_name: str
+    sender_address: tuple[str, ...]  # the lines under the name, top right: address, email, telephone
+    recipient_name: str
+    recipient_address: tuple[str, ...]
+    dated: str  # as printed: "3 December 2026"
+    salutation: str  # "Dear Sir or Madam"
+    subject: str  # printed in bold under the salutation, with the reference numbers
+    paragraphs: tuple[str, ...]  # numbered 1, 2, 3 ... as printed; a line break inside one is kept
+    sign_off: str  # "Yours faithfully" after "Dear Sir or Madam", "Yours sincerely" after a name
+    signature_name: str
+    enclosures: tuple[str, ...] = ()
+    draft: bool = True  # a draft is marked DRAFT on every page; only a final letter is sent

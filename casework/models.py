@@ -90,3 +90,140 @@ class StatementRevision(models.Model):
 
     def __str__(self) -> str:
         return f"revision {self.number} of statement {self.statement_id}"
+
+
+class Letter(models.Model):
+    """A letter of the case, made from a template (casework/letters/templates/) and the case's facts, then hers to
+    edit freely while it is a draft. Final: no "[...]" left, the recipient's address given; the worker renders it
+    (PDF and Word). Sent: the date and how, and the clocks it starts (Deadline rows)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        FINAL = "final", "Final"
+        SENT = "sent", "Sent"
+
+    class SentHow(models.TextChoices):
+        POST = "post", "By post"
+        EMAIL = "email", "By email"
+        PORTAL = "portal", "Through the organisation's website or portal"
+        HAND = "hand", "By hand"
+
+    case = models.ForeignKey("incidents.Case", on_delete=models.CASCADE, related_name="letters")
+    template_key = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    recipient = models.ForeignKey(
+        "incidents.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    # The sender: her name, and her address sealed with the case's key as the statement maker's is.
+    sender_name = models.CharField(max_length=200, blank=True)
+    sender_address_sealed = models.BinaryField(null=True, blank=True, editable=False)
+    recipient_name = models.CharField(max_length=200, blank=True)
+    recipient_address = models.TextField(max_length=1000, blank=True)
+    salutation = models.CharField(max_length=200, default="Dear Sir or Madam")
+    sign_off = models.CharField(max_length=40, default="Yours faithfully")
+    subject = models.CharField(max_length=500, blank=True)
+    # The paragraphs, a blank line between them (numbered when printed).
+    body = models.TextField(max_length=30000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    sent_on = models.DateField(null=True, blank=True)
+    sent_how = models.CharField(max_length=10, choices=SentHow.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LetterAnswer(models.Model):
+    """The organisation's answer to a letter: when it came, and the exhibit that holds it (if it was added)."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="answers")
+    received_on = models.DateField()
+    note = models.TextField(max_length=5000, blank=True)
+    evidence = models.ForeignKey(
+        "incidents.Evidence", on_delete=models.PROTECT, null=True, blank=True, related_name="letter_answers"
+    )
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["letter", "received_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"answer of {self.received_on} to letter {self.letter_id}"
+
+
+class Deadline(models.Model):
+    """One legal clock of the case: what started it (a letter sent, an answer received), the rule it follows
+    (casework/deadlines.py), and the date it runs out. Closed when the answer it waits for is logged."""
+
+    case = models.ForeignKey("incidents.Case", on_delete=models.CASCADE, related_name="deadlines")
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines")
+    rule_key = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    due_on = models.DateField()
+    extended = models.BooleanField(default=False)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        LetterAnswer, on_delete=models.SET_NULL, null=True, blank=True, related_name="closed_deadlines"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["case", "closed_at", "due_on"], name="deadline_open_due")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (due {self.due_on})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+# ---- issue 18: the deadline reminders and the calendar feed (helper F; migration 0003_reminders) -------------
+
+
+class ReminderDigest(models.Model):
+    """One deadline reminder email to one person on one day (their time zone's day). The row is claimed before
+    the email is queued, in the same transaction: a second run that day (beat firing twice, a redelivered task)
+    meets the unique constraint and sends nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    deadlines = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="reminder_digest_one_a_day")]
+
+    def __str__(self) -> str:
+        return f"deadline reminder of user {self.user_id} on {self.day}"
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar link. Only the SHA-256 of its token is kept (the link is shown once); a
+    revoked link answers 404 like one that never existed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="calendar_feed_one_live_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"calendar feed {self.pk} of user {self.user_id}"

@@ -21,8 +21,9 @@ from .rules import COVER_CHOICES, SECTION_CHOICES, dossier_options, statement_op
 
 class DossierSerializer(rest.ModelSerializer):
     # Taken when the row is asked for, then the row's own (there is no update).
+    # A letter is made from its own route (POST .../letters/<id>/document/), which names the letter.
     document = serializers.ChoiceField(
-        choices=Dossier.Document.choices,
+        choices=[(value, label) for value, label in Dossier.Document.choices if value != Dossier.Document.LETTER],
         default=Dossier.Document.DOSSIER,
         help_text="What is made: the dossier, or one of the case's statement drafts (its PDF and Word document).",
     )

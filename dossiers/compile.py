@@ -29,6 +29,7 @@ from audit.models import case_chain
 from audit.verify import verify_chain
 from capture import queries as capture_queries
 from casework import offences
+from casework.queries import letters as letter_queries
 from casework.queries.offences import case_today, checklist_for_party
 from casework.queries.statements import statement_doc, statement_for_case
 from incidents.models import AgencyReference, Case, Evidence, Incident, Party
@@ -42,7 +43,7 @@ from incidents.queries.timestamps import case_timestamps
 from vault import store
 from vault.downloads import spreadsheet_safe  # manifest.csv's cells: no formula runs
 
-from . import exhibit_text, pdf, signing, statement_docx, statement_pdf
+from . import exhibit_text, letter_docx, letter_pdf, pdf, signing, statement_docx, statement_pdf
 from .models import Dossier
 
 # progress(percent, stage) -> False once this run has lost its claim on the row.
@@ -429,6 +430,8 @@ def dossier_compile(dossier: Dossier, progress: Progress) -> Compiled:
     """Make the dossier's signed PDF and evidence pack and store both; what was stored, for the task to
     finish the row with (or to discard, if the row is no longer this run's). A statement row is made by
     statement_compile(), through the same task, claim and finish."""
+    if dossier.document == Dossier.Document.LETTER:
+        return letter_compile(dossier, progress)
     if dossier.is_statement:
         return statement_compile(dossier, progress)
     case = dossier.case
@@ -575,6 +578,34 @@ def statement_compile(dossier: Dossier, progress: Progress) -> Compiled:
         _sign(unsigned, signed, reason=f"{doc.title} {dossier.verification_code}")
         step(80, "Writing the Word document")
         statement_docx.render_statement_docx(doc, docx)
+        step(95, "Saving")
+        stored_pdf = store.store_stream(case, _file_chunks(signed))
+        stored_docx = store.store_stream(case, _file_chunks(docx))
+    return _compiled(stored_pdf, stored_docx, pages=pages, timings=step.finish())
+
+
+LETTER_DOCX_NAME = "letter.docx"
+
+
+def letter_compile(dossier: Dossier, progress: Progress) -> Compiled:
+    """Make a letter's signed PDF and its Word document, and store both (as a statement's are). The row's
+    options: {"letter": id, "title": the letter's title}. A draft is printed marked DRAFT on every page."""
+    case = dossier.case
+    step = _Stages(progress, "This letter was restarted elsewhere.")
+    step(10, "Reading the letter")
+    letter = letter_queries.letter_detail(case, dossier.options.get("letter"))
+    if letter is None:
+        raise CompileError("This letter is no longer in the case.")
+    doc = letter_queries.letter_document(letter)
+    with tempfile.TemporaryDirectory(prefix="letter-") as tmp:
+        tmp = Path(tmp)
+        unsigned, signed, docx = tmp / "unsigned.pdf", tmp / "letter.pdf", tmp / LETTER_DOCX_NAME
+        step(30, "Laying out the letter")
+        pages = letter_pdf.render_letter_pdf(doc, unsigned)
+        step(60, "Signing")
+        _sign(unsigned, signed, reason=f"Letter {dossier.verification_code}")
+        step(80, "Writing the Word document")
+        letter_docx.render_letter_docx(doc, docx)
         step(95, "Saving")
         stored_pdf = store.store_stream(case, _file_chunks(signed))
         stored_docx = store.store_stream(case, _file_chunks(docx))

@@ -32,6 +32,7 @@ class Dossier(models.Model):
         DOSSIER = "dossier", "Dossier"
         WITNESS_STATEMENT = "witness_statement", "Witness statement"
         VICTIM_STATEMENT = "victim_statement", "Victim personal statement"
+        LETTER = "letter", "Letter"
 
     case = models.ForeignKey("incidents.Case", on_delete=models.PROTECT, related_name="dossiers")
     document = models.CharField(max_length=20, choices=Document.choices, default=Document.DOSSIER)

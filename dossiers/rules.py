@@ -97,7 +97,9 @@ def statement_options(*, include_contact: bool, dated: dt.date | None) -> dict:
 
 
 def statement_options_described(options: dict) -> list[str]:
-    """A statement row's options in words, for its card on the list."""
+    """A statement row's options in words, for its card on the list (a letter's: what it is)."""
+    if "letter" in options:
+        return [options.get("title") or "A letter of the case"]
     dated = options.get("dated")
     return [
         "Address and phone number: on a separate page for the police, not for disclosure"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.actions import Action
+from casework.queries import letters as letter_queries
 from casework.queries.statements import statement_for_case
 from incidents.rules import CONFLICT
 from referral_tracker.celery import TASK_TIME_LIMIT, publish
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 COMPILE_TASK = "dossiers.compile"  # dossiers.tasks.compile_dossier
 
 NO_STATEMENT = "There is no draft of this statement yet. Start it on the statement page first."
+NO_LETTER = "This letter is no longer in the case."
 NO_STATEMENT_TO_INCLUDE = (
     "There is no draft witness statement in this case yet, so it cannot go in the dossier. Start it on the "
     "statement page, or leave this box unticked."
@@ -67,6 +69,9 @@ def dossier_request(*, user, case, options: dict, document: str = Dossier.Docume
             raise ValidationError(problems)
         if options.get("include_statement") and statement_for_case(case=case, kind="witness") is None:
             raise ValidationError({"include_statement": ValidationError(NO_STATEMENT_TO_INCLUDE, code=CONFLICT)})
+    elif document == Dossier.Document.LETTER:
+        if letter_queries.letter_detail(case, options.get("letter")) is None:
+            raise ValidationError(NO_LETTER, code=CONFLICT)
     elif statement_for_case(case=case, kind=STATEMENT_KINDS[Dossier.Document(document)]) is None:
         raise ValidationError(NO_STATEMENT, code=CONFLICT)
     dossier = Dossier.objects.create(

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.two_factor import reauth_redirect_for_download
+from casework.queries import letters as letter_queries
 from incidents import access
 from incidents.pages import case_context
 from incidents.services.activity import page_view_record
@@ -19,6 +20,7 @@ from incidents.services.activity import page_view_record
 from . import queries, services, signing
 from .downloads import dossier_file_response
 from .forms import DossierForm, StatementDocumentForm, VerifyForm
+from .models import Dossier
 from .rules import STATEMENT_DOCUMENTS
 
 
@@ -72,6 +74,24 @@ def statement_request(request: HttpRequest, case_id: int, kind: str) -> HttpResp
     messages.success(
         request, "Your statement is being made as a PDF and a Word document. This page shows its progress."
     )
+    return redirect("dossiers:dossier_list", case_id=case_id)
+
+
+@login_required
+@require_POST
+def letter_request(request: HttpRequest, case_id: int, letter_id: int) -> HttpResponse:
+    """Make a letter into its signed PDF and Word document; the dossier list shows its progress, then its files."""
+    membership = access.require(request.user, case_id, access.EXPORT)
+    letter = letter_queries.letter_detail(membership.case, letter_id)
+    if letter is None:
+        raise Http404("No such letter in this case.")
+    services.dossier_request(
+        user=request.user,
+        case=membership.case,
+        options={"letter": letter.pk, "title": letter.title},
+        document=Dossier.Document.LETTER,
+    )
+    messages.success(request, "Your letter is being made as a PDF and a Word document. This page shows its progress.")
     return redirect("dossiers:dossier_list", case_id=case_id)
 
 

@@ -87,6 +87,8 @@ def configure(app: Celery) -> None:
             "capture-sweep": {"task": "capture.sweep", "schedule": float(settings.DOSSIER_SWEEP_SECONDS)},
             # Hourly; each first capture gets at most one re-check a day (capture_recheck_due).
             "capture-recheck": {"task": "capture.recheck_due", "schedule": 3600.0},
+            # Hourly; each person gets one deadline reminder a day, in the morning of their own time zone.
+            "deadline-digest": {"task": "casework.deadline_digest", "schedule": 3600.0},
         },
     )
 

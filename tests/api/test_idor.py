@@ -29,6 +29,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from accounts import services as account_services
 from audit.models import AuditEvent
 from capture.models import Capture, CaptureFile
+from casework.models import Deadline, Letter
 from dossiers import services as dossier_services
 from dossiers.models import Dossier
 from incidents.models import (
@@ -163,6 +164,7 @@ def _fill(case, owner, *, word: str, colour_base: int) -> None:
     dossier_services.dossier_request(user=owner, case=case, options={"audience": "police"})
     done = dossier_services.dossier_request(user=owner, case=case, options={"audience": "own_record"})
     _capture(case, owner, word=word)
+    _letter(case, owner, word=word)
     Dossier.objects.filter(pk=done.pk).update(
         status=Dossier.Status.DONE,
         progress=100,
@@ -171,6 +173,18 @@ def _fill(case, owner, *, word: str, colour_base: int) -> None:
         sha256="a" * 64,
         finished_at=timezone.now(),
     )
+
+
+def _letter(case, owner, *, word: str) -> None:
+    """A sent letter with its deadline, and a draft."""
+    sent = Letter.objects.create(
+        case=case, template_key="sar_council", title=f"{word} letter", body=f"{word} body", created_by=owner,
+        status="sent", sent_on=timezone.localdate(), sent_how="post", recipient_address=f"{word} road",
+    )  # fmt: skip
+    Deadline.objects.create(
+        case=case, letter=sent, rule_key="sar", title=f"{word} due", starts_on=sent.sent_on, due_on=sent.sent_on
+    )
+    Letter.objects.create(case=case, template_key="sar_council", title=f"{word} draft", body="x", created_by=owner)
 
 
 def _capture(case, owner, *, word: str) -> None:
@@ -205,6 +219,8 @@ CASE_ROWS = {
     Dossier: "case_id",
     Capture: "case_id",
     CaptureFile: "capture__case_id",
+    Letter: "case_id",
+    Deadline: "case_id",
     AuditEvent: "case_id",
 }
 

@@ -36,6 +36,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts import services as account_services
+from capture.models import Capture, CaptureFile
 from dossiers.models import Dossier
 from incidents.services import evidence as evidence_services
 from incidents.services import incidents as incident_services
@@ -61,7 +62,7 @@ START_TIMEOUT = 60
 STOP_TIMEOUT = 20
 # Schemathesis's default for positive data, and 422 (see schemathesis_config).
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
-RESOURCES = ("memberships", "parties", "references", "incidents", "evidence")
+RESOURCES = ("memberships", "parties", "references", "incidents", "evidence", "captures")
 # Every warning schemathesis 4.32 knows, low_valid_rate (off by default) included, written out.
 WARNINGS = [
     "missing_auth",
@@ -184,7 +185,16 @@ def fill_case(case, user, *, colour) -> dict[str, list[int]]:
         pack_sha256=hashlib.sha256(pack).hexdigest(),
         pack_size=len(pack),
     )
+    capture = Capture.objects.create(
+        case=case, requested_by=user, url="https://example.org/post/1", status="done", outcome="captured"
+    )
+    text = store.store_stream(case, [b"the post's words"])
+    CaptureFile.objects.create(
+        capture=capture, role="text", name="page.txt", content_type="text/plain", size=text.size,
+        sha256=text.sha256, storage_name=text.storage_name,
+    )  # fmt: skip
     return {
+        "captures": [capture.pk],
         "parties": [suspect.pk, police.pk],
         "references": [reference.pk],
         "incidents": [first.pk, second.pk],
@@ -204,7 +214,10 @@ def world() -> World:
     ids: dict[str, list[int]] = {"cases": [case_a.pk, case_b.pk]}
     for case, colour in ((case_a, (200, 30, 30)), (case_b, (30, 200, 30))):
         for key, values in fill_case(case, user, colour=colour).items():
-            ids.setdefault(key, []).extend(values)
+            if key not in PAIRED or case is case_a:
+                ids.setdefault(key, []).extend(values)
+    ids["own_case"] = [case_a.pk]
+    ids["roles"] = ["text"]
     _, token = account_services.access_token_create(user=user, name="schemathesis", scope="write", days=7)
     return World(token=token, ids=ids)
 
@@ -280,6 +293,11 @@ ID_PATHS = {
 }
 
 
+# Rows whose routes take both ids: their ids are case A's, sent with case A's id 4 times in 5, so that most
+# requests reach a real row (with a case id drawn independently, most would be 404s and the run would say so).
+PAIRED = ("captures",)
+
+
 def schemathesis_config(ids: dict[str, list[int]]) -> str:
     """Path ids from the rows that exist, 4 times in 5; schemathesis makes up the rest."""
     lines = []
@@ -295,12 +313,12 @@ def schemathesis_config(ids: dict[str, list[int]]) -> str:
     # means the run exercised less than it says.
     lines += ["[warnings]", f"display = {json.dumps(WARNINGS)}", "fail-on = true", ""]
     for name, regex in ID_PATHS.items():
-        lines += [
-            "[[operations]]",
-            f"include-path-regex = {json.dumps(regex)}",
-            f'parameters = {{ "path.id" = {{ dictionary = "{name}", probability = 0.8 }} }}',
-            "",
-        ]
+        parameters = f'"path.id" = {{ dictionary = "{name}", probability = 0.8 }}'
+        if name in PAIRED:
+            parameters += ', "path.case_id" = { dictionary = "own_case", probability = 0.8 }'
+        if name == "captures":
+            parameters += ', "path.role" = { dictionary = "roles", probability = 0.8 }'
+        lines += ["[[operations]]", f"include-path-regex = {json.dumps(regex)}", f"parameters = {{ {parameters} }}", ""]
     return "\n".join(lines)
 
 

@@ -255,6 +255,7 @@ def test_on_a_phone_the_cases_pages_are_one_menu_that_works_with_the_keyboard(se
             "Evidence",
             "Reference numbers",
             "Statement",
+            "Letters",
             "Dossiers",
             "Activity",
             "Sharing",

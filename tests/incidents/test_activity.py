@@ -157,6 +157,7 @@ def test_every_action_is_in_exactly_one_kind_of_action():
         "Exhibits",
         "People and references",
         "Dossiers and statements",
+        "Letters and deadlines",
         "Sharing",
         "Looking at pages",
         "The case and accounts",

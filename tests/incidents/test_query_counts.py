@@ -64,7 +64,8 @@ PAGES = {
     "incidents:timeline": 16,
     # gate 3 + audit 5 + first/latest/total + counts by kind + per month by kind + suspects
     # + open references + members + the case's comments with their authors
-    "incidents:case_summary": 15,
+    # + what is due (casework.queries.deadlines: open deadlines, suspected incidents, online posts)
+    "incidents:case_summary": 18,
     # gate 3 + the party + audit 5 + its incidents + prefetched people, tags and references 3
     # + the offence checklist's facts (its suspected incidents with impact and exhibit flags) 1
     "incidents:party_detail": 14,
@@ -85,8 +86,9 @@ def test_page_query_count_does_not_grow_with_incidents(client, owner, small_and_
 def test_dashboard_query_count_does_not_grow_with_cases(client, owner, small_and_large):
     client.force_login(owner)
     # session, user, one query for every case with counts and the latest incident,
-    # one for the last few things others did on each case
-    assert _count(client, reverse("home")) == 4
+    # one for the last few things others did on each case,
+    # and what is due across them (open deadlines, suspected incidents, online posts: 3, whatever the cases)
+    assert _count(client, reverse("home")) == 7
     for n in range(5):
         make_case(owner, title=f"More {n}")
-    assert _count(client, reverse("home")) == 4
+    assert _count(client, reverse("home")) == 7

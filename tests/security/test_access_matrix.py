@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from capture.models import Capture, CaptureFile
+from casework.models import Deadline, Letter
 from casework.services.statements import statement_get_or_start
 from dossiers.models import Dossier
 from incidents.models import Invitation, Membership
@@ -109,6 +110,14 @@ NEEDS = {
     "api:statement-victim": ("GET", V),
     "api:party-checklist": ("GET", V),
     "casework:statement": ("GET", V),
+    "casework:letters": ("POST", E),
+    "casework:letter": ("GET", V),
+    "casework:letter_edit": ("POST", E),
+    "casework:letter_final": ("POST", E),
+    "casework:letter_sent": ("POST", E),
+    "casework:letter_answer": ("POST", E),
+    "casework:deadline_extend": ("POST", E),
+    "dossiers:letter_request": ("POST", X),
     "casework:statement_start": ("POST", E),
     "casework:statement_maker": ("POST", E),
     "casework:statement_opening": ("POST", E),
@@ -177,6 +186,18 @@ def _finished_dossier(case, owner) -> Dossier:
     )
 
 
+def _sent_letter(case, owner) -> tuple[int, int]:
+    # A draft (its text can still be changed: the markup sweep writes to it), with a clock of its own.
+    letter = Letter.objects.create(
+        case=case, template_key="sar_council", title="SAR", body="Please.", created_by=owner, recipient_address="1 Road"
+    )
+    today = timezone.localdate()
+    deadline = Deadline.objects.create(
+        case=case, letter=letter, rule_key="sar", title="SAR due", starts_on=today, due_on=today
+    )
+    return letter.pk, deadline.pk
+
+
 def _finished_capture(case, owner) -> Capture:
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as wacz:
@@ -225,6 +246,7 @@ def world(case, owner, editor, advocate, viewer, outsider):
         "capture": _finished_capture(case, owner).pk,
         "role": "wacz",  # a capture's file (capture:capture_file ...)
     }
+    ids["letter"], ids["deadline"] = _sent_letter(case, owner)
     ids["paragraph"] = statement_get_or_start(case=case, kind="witness", by=owner).paragraphs.get().pk
     # The strangers: never a member, removed, invited but expired, invited but cancelled.
     revoked = UserFactory(full_name="Revoked Advocate")
