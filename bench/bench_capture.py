@@ -4,7 +4,8 @@ A fixture page with IMAGES distinct small PNGs (and a few paragraphs of text) is
 threaded HTTP/1.1 server, which counts the image requests it answers.
 
 - Baseline, in the same run: a bare Playwright screenshot of that page with Debian's chromium, launched with the
-  capture worker's arguments. Each of CAPTURES runs (after WARMUP uncounted ones) opens a new context and page,
+  capture worker's arguments less the dead proxy and the resolver that finds nothing (with them a browser reaches
+  only its route handler). Each of CAPTURES runs (after WARMUP uncounted ones) opens a new context and page,
   goes to the page (until "load"), takes a full-page screenshot and closes the context: the least any capture
   must do. The browser is launched once, as the worker's is.
 - The product: capture.browser.capture_page(url, work_dir=<a fresh temporary folder>, allow_private=True)
@@ -233,7 +234,10 @@ def product_module():
 
 def run() -> list[dict]:
     product = product_module()
-    args = list(getattr(product, "CHROMIUM_ARGS", CHROMIUM_ARGS))
+    # The worker's arguments, less the dead proxy and the resolver that finds nothing: with them a browser reaches
+    # nothing but its route handler, and the bare screenshot has none.
+    network_off = ("--proxy-server", "--proxy-bypass-list", "--host-resolver-rules")
+    args = [a for a in getattr(product, "CHROMIUM_ARGS", CHROMIUM_ARGS) if not a.startswith(network_off)]
 
     with FixtureSite(IMAGES) as site:
         print(
