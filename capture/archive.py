@@ -139,10 +139,12 @@ def pack_wacz(*, warc_path: Path, wacz_path: Path, page_url: str, title: str) ->
         with _pack_lock, contextlib.redirect_stdout(output):
             code = wacz_main.main(arguments)
     except (Exception, SystemExit) as exc:
+        wacz_path.unlink(missing_ok=True)  # a half-written archive is no archive: nothing is kept of it
         raise PackError(f"{exc!r}: {output.getvalue()[-2000:]}") from exc
     finally:
         pages.unlink(missing_ok=True)
     if code != 0 or not wacz_path.exists():
+        wacz_path.unlink(missing_ok=True)
         raise PackError(output.getvalue()[-2000:])
     return datapackage_sha256(wacz_path)
 

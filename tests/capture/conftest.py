@@ -13,6 +13,8 @@ import datetime as dt
 import ipaddress
 import socket
 import ssl
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -104,6 +106,18 @@ class FixtureServer(ThreadingHTTPServer):
         self.stopping.set()
         self.shutdown()
         self.server_close()
+
+
+WACZ = Path(sys.executable).with_name("wacz")
+
+
+@pytest.fixture(autouse=True)
+def _every_wacz_validates(tmp_path):
+    """Every WACZ a capture test leaves in its folder must pass `wacz validate` (the package's own checker)."""
+    yield
+    for made in sorted(tmp_path.rglob("*.wacz")):
+        checked = subprocess.run([WACZ, "validate", "-f", made], capture_output=True, text=True, check=False)
+        assert checked.returncode == 0, f"{made}: wacz validate failed\n{checked.stdout}{checked.stderr}"
 
 
 @pytest.fixture

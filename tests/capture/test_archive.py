@@ -103,6 +103,7 @@ def test_a_missing_warc_is_a_pack_error_not_a_crash(tmp_path):
         archive.pack_wacz(
             warc_path=tmp_path / "missing.warc.gz", wacz_path=tmp_path / "x.wacz", page_url="https://e.org/", title=""
         )
+    assert not (tmp_path / "x.wacz").exists()  # no half-written archive is left to be taken for one
 
 
 @pytest.mark.processes
