@@ -47,15 +47,6 @@ IMAGES = 50
 IMAGE_SIZE = (160, 120)
 GOALS = {"p95_s": 5.0, "ratio": 2.0}
 CHROMIUM = "/usr/bin/chromium"
-# The common brief's arguments; the capture worker's own list is used instead when capture.browser has one.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 KIB = 1024
 
 
@@ -234,10 +225,11 @@ def product_module():
 
 def run() -> list[dict]:
     product = product_module()
-    # The worker's arguments, less the dead proxy and the resolver that finds nothing: with them a browser reaches
-    # nothing but its route handler, and the bare screenshot has none.
-    network_off = ("--proxy-server", "--proxy-bypass-list", "--host-resolver-rules")
-    args = [a for a in getattr(product, "CHROMIUM_ARGS", CHROMIUM_ARGS) if not a.startswith(network_off)]
+    # The worker's headless arguments, without its dead proxy and the resolver that finds nothing: with them a
+    # browser reaches nothing but its route handler, and the bare screenshot has none.
+    from capture.browser import HEADLESS_ARGS
+
+    args = list(HEADLESS_ARGS)
 
     with FixtureSite(IMAGES) as site:
         print(

@@ -59,13 +59,18 @@ from capture import archive, guard
 log = logging.getLogger(__name__)
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
+# How Debian's chromium runs headless on these machines: no sandbox (no user namespaces in the containers), no GPU,
+# none of its own calls home. The browser tests (tests/e2e/browser.py) and the capture bench launch it the same way.
+HEADLESS_ARGS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
+)
+CHROMIUM_ARGS = [
+    *HEADLESS_ARGS,
     # Nothing reaches the network except through the route handler: a dead proxy for every address (loopback too:
     # "<-loopback>" removes chromium's implicit bypass) and a resolver that finds no name.
     "--proxy-server=http://127.0.0.1:9",
